@@ -1,0 +1,344 @@
+"""Ground-truth distributions: each one samples, and knows its exact value.
+
+Every object has the same small protocol, so a benchmark can treat them alike:
+
+- ``quantity``: what it knows exactly — ``"entropy"``, ``"mutual_information"`` or
+  ``"kl_divergence"``;
+- ``sample(n, random_state=None)``: ``n`` draws as numpy arrays — one array for an entropy
+  task, ``(x, y)`` for an MI task, ``(x_p, x_q)`` for a KL task. Univariate samples have shape
+  ``(n,)``, multivariate ``(n, d)``;
+- ``truth(base=math.e)``: the exact value of ``quantity``, in units of ``base``.
+
+Parameters are checked when an object is made; ``sample`` and ``truth`` trust them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import special
+
+from . import discrete, gaussian
+from ._backend import NumpyOps
+from ._checks import check_finite, check_pmf, in_base
+from ._random import as_generator, check_sample_size
+
+__all__ = [
+    "Categorical",
+    "Exponential",
+    "JointCategorical",
+    "JointNormal",
+    "Laplace",
+    "Normal",
+    "NormalPair",
+    "StudentT",
+    "Uniform",
+]
+
+_OPS = NumpyOps()
+
+
+def _float_array(value, name: str) -> np.ndarray:
+    array = _OPS.as_float(value, name).astype(np.float64)
+    check_finite(_OPS, array, name)
+    return array
+
+
+def _positive(value, name: str) -> float:
+    number = float(_float_array(value, name))
+    if number <= 0:
+        raise ValueError(f"{name} must be > 0; got {number}")
+    return number
+
+
+def _normal_draws(mean: np.ndarray, cov: np.ndarray, n: int, rng) -> np.ndarray:
+    """``n`` draws of ``N(mean, cov)`` as ``mean + z L^T``, ``L`` the Cholesky factor."""
+    lower = np.linalg.cholesky(cov)
+    return mean + rng.standard_normal((n, cov.shape[0])) @ lower.T
+
+
+def _squeeze_univariate(draws: np.ndarray) -> np.ndarray:
+    return draws[:, 0] if draws.shape[1] == 1 else draws
+
+
+@dataclass(eq=False)
+class Categorical:
+    """A categorical distribution over outcomes ``0 .. m-1`` with probabilities ``p``."""
+
+    p: np.ndarray
+    quantity = "entropy"
+
+    def __post_init__(self):
+        self.p = _float_array(self.p, "p")
+        if self.p.ndim != 1:
+            raise ValueError(f"p must be 1-D (one probability per outcome); got shape {self.p.shape}")
+        check_pmf(_OPS, self.p, "p")
+
+    def sample(self, n: int, random_state=None) -> np.ndarray:
+        """``n`` outcome indices (ints), shape ``(n,)``."""
+        rng = as_generator(random_state)
+        return rng.choice(self.p.size, size=check_sample_size(n), p=self.p)
+
+    def entropy(self, base: float = math.e) -> float:
+        return float(discrete.entropy(self.p, base))
+
+    truth = entropy
+
+
+@dataclass(eq=False)
+class JointCategorical:
+    """Two categorical variables with joint table ``p_xy`` (rows index X, columns Y)."""
+
+    p_xy: np.ndarray
+    quantity = "mutual_information"
+
+    def __post_init__(self):
+        self.p_xy = _float_array(self.p_xy, "p_xy")
+        if self.p_xy.ndim != 2:
+            raise ValueError(f"p_xy must be a 2-D table; got shape {self.p_xy.shape}")
+        check_pmf(_OPS, self.p_xy, "p_xy", axis=None)
+
+    def sample(self, n: int, random_state=None) -> tuple[np.ndarray, np.ndarray]:
+        """``(x, y)``: ``n`` pairs of outcome indices, each of shape ``(n,)``."""
+        rng = as_generator(random_state)
+        cells = rng.choice(self.p_xy.size, size=check_sample_size(n), p=self.p_xy.ravel())
+        return np.unravel_index(cells, self.p_xy.shape)
+
+    def entropy(self, base: float = math.e) -> float:
+        """Joint entropy ``H(X, Y)``."""
+        return float(discrete.joint_entropy(self.p_xy, base))
+
+    def conditional_entropy(self, base: float = math.e) -> float:
+        """``H(Y | X)``."""
+        return float(discrete.conditional_entropy(self.p_xy, base=base))
+
+    def mutual_information(self, base: float = math.e) -> float:
+        return float(discrete.mutual_information(self.p_xy, base=base))
+
+    truth = mutual_information
+
+
+@dataclass(eq=False)
+class Normal:
+    """A (multivariate) normal ``N(mean, cov)``; a scalar ``cov`` is a variance (1-D)."""
+
+    mean: np.ndarray = 0.0
+    cov: np.ndarray = 1.0
+    quantity = "entropy"
+
+    def __post_init__(self):
+        self.cov = _covariance(self.cov)
+        self.mean = _mean(self.mean, self.cov.shape[0])
+
+    @property
+    def dim(self) -> int:
+        return self.cov.shape[0]
+
+    def sample(self, n: int, random_state=None) -> np.ndarray:
+        """Shape ``(n,)`` in one dimension, ``(n, d)`` otherwise."""
+        draws = _normal_draws(self.mean, self.cov, check_sample_size(n), as_generator(random_state))
+        return _squeeze_univariate(draws)
+
+    def entropy(self, base: float = math.e) -> float:
+        return float(gaussian.entropy(self.cov, base))
+
+    truth = entropy
+
+
+@dataclass(eq=False)
+class JointNormal:
+    """A joint normal vector ``(X, Y)``: X the first ``dim_x`` coordinates, Y the rest.
+
+    ``JointNormal.correlated(dim_x, dim_y, mi)`` builds one with a chosen MI.
+    """
+
+    cov: np.ndarray
+    dim_x: int
+    mean: np.ndarray = field(default=None)
+    quantity = "mutual_information"
+
+    def __post_init__(self):
+        self.cov = _covariance(self.cov)
+        self.mean = _mean(0.0 if self.mean is None else self.mean, self.cov.shape[0])
+        gaussian.mutual_information(self.cov, self.dim_x)  # checks dim_x against the shape
+
+    @classmethod
+    def correlated(cls, dim_x: int, dim_y: int, mi: float) -> JointNormal:
+        """Standard normal X (``dim_x``) and Y (``dim_y``) with ``I(X; Y) = mi`` nats.
+
+        The first ``k = min(dim_x, dim_y)`` coordinate pairs ``(x_i, y_i)`` share one
+        correlation ``rho``; the other coordinates are independent. Then
+        ``I = -k log(1 - rho^2) / 2``, so ``rho = sqrt(1 - exp(-2 mi / k))``.
+        """
+        for value, name in ((dim_x, "dim_x"), (dim_y, "dim_y")):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        mi = float(mi)
+        if not math.isfinite(mi) or mi < 0:
+            raise ValueError(f"mi must be a finite number >= 0 (nats); got {mi}")
+        pairs = min(dim_x, dim_y)
+        rho = math.sqrt(-math.expm1(-2 * mi / pairs))
+        cov = np.eye(dim_x + dim_y)
+        index = np.arange(pairs)
+        cov[index, dim_x + index] = cov[dim_x + index, index] = rho
+        return cls(cov, dim_x)
+
+    def sample(self, n: int, random_state=None) -> tuple[np.ndarray, np.ndarray]:
+        """``(x, y)``; each of shape ``(n,)`` if one-dimensional, else ``(n, d)``."""
+        draws = _normal_draws(self.mean, self.cov, check_sample_size(n), as_generator(random_state))
+        return _squeeze_univariate(draws[:, : self.dim_x]), _squeeze_univariate(draws[:, self.dim_x :])
+
+    def mutual_information(self, base: float = math.e) -> float:
+        return float(gaussian.mutual_information(self.cov, self.dim_x, base))
+
+    truth = mutual_information
+
+
+@dataclass(eq=False)
+class NormalPair:
+    """Two normals ``p = N(mean_p, cov_p)`` and ``q = N(mean_q, cov_q)``; knows ``D(p || q)``."""
+
+    mean_p: np.ndarray
+    cov_p: np.ndarray
+    mean_q: np.ndarray
+    cov_q: np.ndarray
+    quantity = "kl_divergence"
+
+    def __post_init__(self):
+        self.p = Normal(self.mean_p, self.cov_p)
+        self.q = Normal(self.mean_q, self.cov_q)
+        if self.p.dim != self.q.dim:
+            raise ValueError(f"p is {self.p.dim}-dimensional but q is {self.q.dim}-dimensional")
+
+    def sample(self, n: int, random_state=None, n_q: int | None = None):
+        """``(x_p, x_q)``: ``n`` draws of p and ``n_q`` (default ``n``) of q."""
+        rng = as_generator(random_state)
+        return self.p.sample(n, rng), self.q.sample(n if n_q is None else n_q, rng)
+
+    def kl_divergence(self, base: float = math.e) -> float:
+        return float(gaussian.kl_divergence(self.p.mean, self.p.cov, self.q.mean, self.q.cov, base))
+
+    truth = kl_divergence
+
+
+@dataclass(eq=False)
+class Uniform:
+    """Uniform on the box ``[low, high)`` (scalars: an interval); ``H = sum log(high - low)``."""
+
+    low: np.ndarray = 0.0
+    high: np.ndarray = 1.0
+    quantity = "entropy"
+
+    def __post_init__(self):
+        self.low = np.atleast_1d(_float_array(self.low, "low"))
+        self.high = np.atleast_1d(_float_array(self.high, "high"))
+        if self.low.shape != self.high.shape or self.low.ndim != 1:
+            raise ValueError(
+                f"low and high must be scalars or 1-D of one length; got {self.low.shape} "
+                f"and {self.high.shape}"
+            )
+        if np.any(self.high <= self.low):
+            raise ValueError("every high must exceed its low")
+
+    def sample(self, n: int, random_state=None) -> np.ndarray:
+        rng = as_generator(random_state)
+        return _squeeze_univariate(rng.uniform(self.low, self.high, (check_sample_size(n), self.low.size)))
+
+    def entropy(self, base: float = math.e) -> float:
+        return float(in_base(np.log(self.high - self.low).sum(), base))
+
+    truth = entropy
+
+
+@dataclass(eq=False)
+class Exponential:
+    """Exponential with mean ``scale``; ``H = 1 + log(scale)``."""
+
+    scale: float = 1.0
+    quantity = "entropy"
+
+    def __post_init__(self):
+        self.scale = _positive(self.scale, "scale")
+
+    def sample(self, n: int, random_state=None) -> np.ndarray:
+        return as_generator(random_state).exponential(self.scale, check_sample_size(n))
+
+    def entropy(self, base: float = math.e) -> float:
+        return float(in_base(1.0 + math.log(self.scale), base))
+
+    truth = entropy
+
+
+@dataclass(eq=False)
+class Laplace:
+    """Laplace with location ``loc`` and scale ``b``; ``H = 1 + log(2 b)``."""
+
+    loc: float = 0.0
+    scale: float = 1.0
+    quantity = "entropy"
+
+    def __post_init__(self):
+        self.loc = float(_float_array(self.loc, "loc"))
+        self.scale = _positive(self.scale, "scale")
+
+    def sample(self, n: int, random_state=None) -> np.ndarray:
+        return as_generator(random_state).laplace(self.loc, self.scale, check_sample_size(n))
+
+    def entropy(self, base: float = math.e) -> float:
+        return float(in_base(1.0 + math.log(2 * self.scale), base))
+
+    truth = entropy
+
+
+@dataclass(eq=False)
+class StudentT:
+    """Student's t with ``df`` degrees of freedom, location and scale.
+
+    ``H = (df + 1)/2 [psi((df + 1)/2) - psi(df/2)] + log(sqrt(df) B(df/2, 1/2)) + log scale``
+    (Lazo & Rathie 1978).
+    """
+
+    df: float
+    loc: float = 0.0
+    scale: float = 1.0
+    quantity = "entropy"
+
+    def __post_init__(self):
+        self.df = _positive(self.df, "df")
+        self.loc = float(_float_array(self.loc, "loc"))
+        self.scale = _positive(self.scale, "scale")
+
+    def sample(self, n: int, random_state=None) -> np.ndarray:
+        rng = as_generator(random_state)
+        return self.loc + self.scale * rng.standard_t(self.df, check_sample_size(n))
+
+    def entropy(self, base: float = math.e) -> float:
+        half = (self.df + 1) / 2
+        nats = (
+            half * (special.digamma(half) - special.digamma(self.df / 2))
+            + 0.5 * math.log(self.df)
+            + special.betaln(self.df / 2, 0.5)
+            + math.log(self.scale)
+        )
+        return float(in_base(nats, base))
+
+    truth = entropy
+
+
+def _covariance(cov) -> np.ndarray:
+    cov = _float_array(cov, "cov")
+    cov = cov.reshape(1, 1) if cov.ndim == 0 else cov
+    gaussian.entropy(cov)  # shape, symmetry and positive definiteness, with clear errors
+    if cov.ndim != 2:
+        raise ValueError(f"cov must be one (d, d) matrix; got shape {cov.shape}")
+    return cov
+
+
+def _mean(mean, dim: int) -> np.ndarray:
+    mean = _float_array(mean, "mean")
+    mean = np.full(dim, float(mean)) if mean.ndim == 0 else mean
+    if mean.shape != (dim,):
+        raise ValueError(f"mean must be a scalar or have shape ({dim},); got {mean.shape}")
+    return mean

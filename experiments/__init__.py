@@ -1,0 +1,1 @@
+"""Reproducible studies: each module runs with ``python -m experiments.<name>``."""
