@@ -40,7 +40,8 @@ def sum_tolerance(ops, a) -> float:
 
 
 def _first(values) -> float:
-    return float(values.reshape(-1)[0])
+    first = values.reshape(-1)[0]
+    return float(first.detach() if hasattr(first, "detach") else first)
 
 
 def check_finite(ops, a, name: str) -> None:
@@ -48,16 +49,25 @@ def check_finite(ops, a, name: str) -> None:
     finite = ops.isfinite(a)
     if not bool(finite.all()):
         bad = _first(a[~finite])
-        raise ValueError(f"{name} contains {bad} ; all entries must be finite numbers")
+        raise ValueError(f"{name} contains {bad}; all entries must be finite numbers")
 
 
 def check_probabilities(ops, a, name: str) -> None:
-    """Entries in [0, 1], finite (the values of a probability mass function)."""
+    """Entries in [0, 1] (up to :func:`sum_tolerance` above 1), finite."""
+    check_non_negative(ops, a, name)
+    if bool((a > 1 + sum_tolerance(ops, a)).any()):
+        raise ValueError(
+            f"{name} has an entry above 1 ({_first(a[a > 1]):.6g}); probabilities must be <= 1"
+        )
+
+
+def check_non_negative(ops, a, name: str) -> None:
+    """Finite entries, none negative."""
     check_finite(ops, a, name)
     if bool((a < 0).any()):
-        raise ValueError(f"{name} has a negative entry ({_first(a[a < 0]):.6g}); probabilities must be >= 0")
-    if bool((a > 1).any()):
-        raise ValueError(f"{name} has an entry above 1 ({_first(a[a > 1]):.6g}); probabilities must be <= 1")
+        raise ValueError(
+            f"{name} has a negative entry ({_first(a[a < 0]):.6g}); probabilities must be >= 0"
+        )
 
 
 def check_pmf(ops, p, name: str, axis=-1) -> None:
@@ -71,9 +81,12 @@ def check_pmf(ops, p, name: str, axis=-1) -> None:
     axes = normalize_axes(axis, p.ndim)
     if any(p.shape[ax] == 0 for ax in axes):
         raise ValueError(f"{name} has no outcomes along axis {axis} (shape {tuple(p.shape)})")
-    check_probabilities(ops, p, name)
-    tol = sum_tolerance(ops, p)
     totals = p.sum(axis=axes)
+    if not bool(ops.isfinite(totals).all()):  # one pass finds NaN and inf anywhere in p
+        check_finite(ops, p, name)
+    if bool((p < 0).any()):
+        check_non_negative(ops, p, name)
+    tol = sum_tolerance(ops, p)
     bad = abs(totals - 1) > tol
     if bool(bad.any()):
         count, total = int(bad.sum()), _size(bad)
@@ -109,7 +122,7 @@ def _size(a) -> int:
 
 
 def _fmt(a) -> str:
-    flat = [float(v) for v in a.reshape(-1)[:6]]
+    flat = [_first(v) for v in a.reshape(-1)[:6]]
     more = ", ..." if _size(a) > 6 else ""
     return "[" + ", ".join(f"{v:.6g}" for v in flat) + more + "]"
 

@@ -152,9 +152,7 @@ def conditional_entropy(p_xy, p_x=None, base: float = math.e, *, validate: bool 
     return ops.finish(in_base(nats, base))
 
 
-def mutual_information(
-    p_xy, p_x=None, p_y=None, base: float = math.e, *, validate: bool = True
-):
+def mutual_information(p_xy, p_x=None, p_y=None, base: float = math.e, *, validate: bool = True):
     """Mutual information ``I(X; Y) = sum_{x,y} p(x, y) log(p(x, y) / (p(x) p(y)))``.
 
     Rows index X and columns index Y: ``p_xy`` has shape ``(..., n_x, n_y)``, leading axes
@@ -180,16 +178,14 @@ def mutual_information(
     ops = ops_for(p_xy, p_x, p_y)
     joint = _as_joint(ops, p_xy, validate)
     if validate or (p_x is None and p_y is None):
-        independent = (
-            _x_marginal(ops, joint, p_x, validate)[..., :, None]
-            * _y_marginal(ops, joint, p_y, validate)[..., None, :]
-        )
+        marginal_x = _x_marginal(ops, joint, p_x, validate)[..., :, None]
+        marginal_y = _y_marginal(ops, joint, p_y, validate)[..., None, :]
     else:
-        independent = _given_or_derived(ops, p_x, "p_x", joint.sum(axis=-1)[..., :, None]) * (
-            _given_or_derived(ops, p_y, "p_y", joint.sum(axis=-2)[..., None, :])
-        )
-    nats = ops.rel_entr(joint, independent).sum(axis=_JOINT_AXES)
-    return ops.finish(in_base(nats, base))
+        marginal_x = _given_or_derived(ops, p_x, "p_x", joint.sum(axis=-1)[..., :, None])
+        marginal_y = _given_or_derived(ops, p_y, "p_y", joint.sum(axis=-2)[..., None, :])
+    # p log p - p log p_x - p log p_y: no product p_x * p_y that could underflow to 0
+    terms = ops.rel_entr(joint, marginal_x) - ops.xlogy(joint, marginal_y)
+    return ops.finish(in_base(terms.sum(axis=_JOINT_AXES), base))
 
 
 def kl_divergence(p, q, base: float = math.e, axis=-1, *, validate: bool = True):

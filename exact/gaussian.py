@@ -1,7 +1,8 @@
 """Closed forms for (multivariate) normal distributions.
 
 Covariances may be a scalar variance (one dimension), a ``(d, d)`` matrix, or a stack
-``(..., d, d)`` of them; means a scalar, a ``(d,)`` vector or a stack ``(..., d)``. Numpy in,
+``(..., d, d)`` of them; means a ``(d,)`` vector, a stack ``(..., d)``, or a scalar (the same
+value in every coordinate). Numpy in,
 numpy out; torch in, torch out on the same device, differentiable. Log-determinants come from
 Cholesky factors (``log det S = 2 sum log diag L``), never from ``det``: stable for
 near-singular covariances down to a condition number of about ``1 / eps``. A covariance that
@@ -15,6 +16,7 @@ Reference: Cover & Thomas (2006), *Elements of Information Theory*, 8.4 and 8.5.
 from __future__ import annotations
 
 import math
+from numbers import Integral
 
 from ._backend import ops_for
 from ._checks import check_finite, in_base
@@ -103,9 +105,11 @@ def mutual_information(cov, dim_x: int, base: float = math.e):
     ops = ops_for(cov)
     cov = _as_covariance(ops, cov, "cov")
     d = cov.shape[-1]
-    if isinstance(dim_x, bool) or not isinstance(dim_x, int) or not 1 <= dim_x < d:
-        raise ValueError(f"dim_x must be an integer in [1, {d - 1}] for a {d}-dimensional cov; "
-                         f"got {dim_x!r}")
+    if isinstance(dim_x, bool) or not isinstance(dim_x, Integral) or not 1 <= dim_x < d:
+        raise ValueError(
+            f"dim_x must be an integer in [1, {d - 1}] for a {d}-dimensional cov; got {dim_x!r}"
+        )
+    dim_x = int(dim_x)
     lower = _cholesky(ops, cov, "cov")
     lower_y = _cholesky(ops, cov[..., dim_x:, dim_x:], "cov")
     nats = _half_logdet(ops, lower_y) - _half_logdet(ops, lower[..., dim_x:, dim_x:])
@@ -122,8 +126,8 @@ def _as_covariance(ops, cov, name):
             f"got shape {tuple(cov.shape)}"
         )
     check_finite(ops, cov, name)
-    scale = float(abs(cov).max())
-    asymmetry = float(abs(cov - ops.transpose(cov)).max())
+    scale = ops.to_float(abs(cov).max())
+    asymmetry = ops.to_float(abs(cov - ops.transpose(cov)).max())
     if asymmetry > math.sqrt(ops.eps(cov)) * scale:
         raise ValueError(f"{name} is not symmetric (largest |S - S^T| = {asymmetry:.3g})")
     return cov
@@ -131,11 +135,12 @@ def _as_covariance(ops, cov, name):
 
 def _as_mean(ops, mean, d, name):
     mean = ops.as_float(mean, name)
-    if mean.ndim == 0:
-        mean = mean.reshape(1)
+    if mean.ndim == 0:  # a scalar mean is the same in every coordinate
+        mean = mean.reshape(1).expand(d) if hasattr(mean, "expand") else mean.repeat(d)
     if mean.shape[-1] != d:
-        raise ValueError(f"{name} must have {d} coordinates (last axis); got shape "
-                         f"{tuple(mean.shape)}")
+        raise ValueError(
+            f"{name} must have {d} coordinates (last axis); got shape {tuple(mean.shape)}"
+        )
     check_finite(ops, mean, name)
     return mean
 

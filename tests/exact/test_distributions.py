@@ -1,0 +1,522 @@
+"""Tests for ``exact.distributions``: ground-truth distributions that sample and know truth."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import special, stats
+
+import exact
+from exact import distributions as D
+
+N_MC = 200_000
+QUANTITIES = {"entropy", "mutual_information", "kl_divergence"}
+
+COV3 = np.array([[2.0, 0.5, 0.2], [0.5, 1.0, -0.3], [0.2, -0.3, 1.5]])
+
+
+# One factory per distribution (fresh objects per test), with the expected quantity and the
+# expected shape of one sample of size n (a tuple of shapes for MI / KL tasks).
+CASES = {
+    "categorical": (lambda: D.Categorical([0.1, 0.2, 0.3, 0.4]), "entropy", (None,)),
+    "joint_categorical": (
+        lambda: D.JointCategorical([[0.3, 0.1, 0.05], [0.05, 0.2, 0.3]]),
+        "mutual_information",
+        ((None,), (None,)),
+    ),
+    "normal_1d": (lambda: D.Normal(1.0, 4.0), "entropy", (None,)),
+    "normal_3d": (lambda: D.Normal([1.0, -1.0, 0.5], COV3), "entropy", (None, 3)),
+    "joint_normal_1_1": (
+        lambda: D.JointNormal([[1.0, 0.6], [0.6, 2.0]], dim_x=1, mean=[1.0, -2.0]),
+        "mutual_information",
+        ((None,), (None,)),
+    ),
+    "joint_normal_1_2": (
+        lambda: D.JointNormal(COV3, dim_x=1),
+        "mutual_information",
+        ((None,), (None, 2)),
+    ),
+    "joint_normal_correlated_2_3": (
+        lambda: D.JointNormal.correlated(2, 3, 0.8),
+        "mutual_information",
+        ((None, 2), (None, 3)),
+    ),
+    "normal_pair_1d": (
+        lambda: D.NormalPair(0.0, 1.0, 1.0, 2.0),
+        "kl_divergence",
+        ((None,), (None,)),
+    ),
+    "normal_pair_3d": (
+        lambda: D.NormalPair([0.0, 0.0, 0.0], COV3, [0.5, -0.5, 0.0], np.eye(3)),
+        "kl_divergence",
+        ((None, 3), (None, 3)),
+    ),
+    "uniform_1d": (lambda: D.Uniform(-1.0, 2.0), "entropy", (None,)),
+    "uniform_2d": (lambda: D.Uniform([0.0, -1.0], [0.5, 3.0]), "entropy", (None, 2)),
+    "exponential": (lambda: D.Exponential(2.5), "entropy", (None,)),
+    "laplace": (lambda: D.Laplace(1.0, 0.7), "entropy", (None,)),
+    "student_t": (lambda: D.StudentT(4.0, 1.0, 2.0), "entropy", (None,)),
+}
+NAMES = sorted(CASES)
+
+
+def make(name):
+    return CASES[name][0]()
+
+
+def shapes_for(name, n):
+    spec = CASES[name][2]
+
+    def fill(s):
+        return tuple(n if v is None else v for v in s)
+
+    return tuple(fill(s) for s in spec) if isinstance(spec[0], tuple) else fill(spec)
+
+
+def shape_of(sample):
+    return tuple(a.shape for a in sample) if isinstance(sample, tuple) else sample.shape
+
+
+def assert_same_sample(a, b):
+    if isinstance(a, tuple):
+        assert isinstance(b, tuple) and len(a) == len(b)
+        for u, v in zip(a, b, strict=True):
+            np.testing.assert_array_equal(u, v)
+    else:
+        np.testing.assert_array_equal(a, b)
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_quantity_attribute(name):
+    dist = make(name)
+    assert dist.quantity in QUANTITIES
+    assert dist.quantity == CASES[name][1]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("n", [1, 7])
+def test_sample_shapes(name, n):
+    sample = make(name).sample(n, random_state=0)
+    assert shape_of(sample) == shapes_for(name, n)
+    parts = sample if isinstance(sample, tuple) else (sample,)
+    for part in parts:
+        assert isinstance(part, np.ndarray)
+        assert np.all(np.isfinite(part))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_truth_is_a_finite_float(name):
+    value = make(name).truth()
+    assert isinstance(value, float)
+    assert math.isfinite(value)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("base", [2, 10])
+def test_truth_in_base(name, base):
+    dist = make(name)
+    assert dist.truth(base) == pytest.approx(dist.truth() / math.log(base), rel=1e-12, abs=1e-15)
+    assert dist.truth(base=base) == dist.truth(base)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_truth_default_is_nats(name):
+    dist = make(name)
+    assert dist.truth() == dist.truth(math.e)
+
+
+# --------------------------------------------------------------------------- randomness
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_same_sample(name):
+    dist = make(name)
+    assert_same_sample(dist.sample(50, random_state=123), dist.sample(50, random_state=123))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_different_seed_different_sample(name):
+    dist = make(name)
+    a = dist.sample(50, random_state=1)
+    b = dist.sample(50, random_state=2)
+    first_a = a[0] if isinstance(a, tuple) else a
+    first_b = b[0] if isinstance(b, tuple) else b
+    assert not np.array_equal(first_a, first_b)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_generator_is_accepted_and_advances(name):
+    dist = make(name)
+    rng = np.random.default_rng(5)
+    first = dist.sample(50, random_state=rng)
+    second = dist.sample(50, random_state=rng)
+    again = dist.sample(50, random_state=np.random.default_rng(5))
+    assert_same_sample(first, again)
+    a0 = first[0] if isinstance(first, tuple) else first
+    b0 = second[0] if isinstance(second, tuple) else second
+    assert not np.array_equal(a0, b0)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_seed_works(name):
+    assert shape_of(make(name).sample(3)) == shapes_for(name, 3)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("n", [0, -1, 2.5, True, "10", None])
+def test_bad_n_raises(name, n):
+    with pytest.raises((ValueError, TypeError), match="n"):
+        make(name).sample(n, random_state=0)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("random_state", ["abc", 1.5, np.random.RandomState(0)])
+def test_bad_random_state_raises(name, random_state):
+    with pytest.raises(TypeError, match="random_state"):
+        make(name).sample(5, random_state=random_state)
+
+
+def test_normal_pair_n_q():
+    x_p, x_q = D.NormalPair(0.0, 1.0, 1.0, 2.0).sample(10, random_state=0, n_q=4)
+    assert x_p.shape == (10,) and x_q.shape == (4,)
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+# Continuous samplers: the exact value is E[-log p(X)] (entropy), E[log p/q] under p (KL) or
+# E[log p(x,y)/(p(x)p(y))] (MI). The sample mean of these terms over N_MC draws (fixed seed)
+# is within 5 standard errors (sample std / sqrt(n)) of the expectation except with CLT
+# probability ~6e-7, so a mismatch between sampler and truth — wrong scale, wrong
+# parametrisation, wrong formula — fails, while sampling noise does not. scipy's logpdf is an
+# independent implementation of the density.
+
+
+def assert_within_5_se(terms, expected, floor=0.0):
+    se = terms.std(ddof=1) / math.sqrt(terms.size)
+    assert abs(terms.mean() - expected) <= 5 * se + floor, (terms.mean(), expected, se)
+
+
+def _scipy_frozen(dist):
+    if isinstance(dist, D.Normal):
+        return stats.multivariate_normal(dist.mean, dist.cov)
+    if isinstance(dist, D.Exponential):
+        return stats.expon(scale=dist.scale)
+    if isinstance(dist, D.Laplace):
+        return stats.laplace(dist.loc, dist.scale)
+    if isinstance(dist, D.StudentT):
+        return stats.t(dist.df, dist.loc, dist.scale)
+    raise AssertionError(type(dist))
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        D.Normal(1.0, 4.0),
+        D.Normal([1.0, -1.0, 0.5], COV3),
+        D.Exponential(2.5),
+        D.Exponential(0.01),
+        D.Laplace(1.0, 0.7),
+        D.StudentT(4.0, 1.0, 2.0),
+        D.StudentT(1.0),
+        D.StudentT(0.7, -3.0, 0.5),
+    ],
+    ids=repr,
+)
+def test_continuous_entropy_monte_carlo(dist):
+    x = dist.sample(N_MC, random_state=2024)
+    assert_within_5_se(-_scipy_frozen(dist).logpdf(x), dist.truth())
+
+
+@pytest.mark.parametrize("low_high", [(-1.0, 2.0), ([0.0, -1.0], [0.5, 3.0])])
+def test_uniform_sampler_matches_its_box(low_high):
+    # log p is constant on the box, so "-mean(log p) = H" only checks the support; check the
+    # support, the mean (5 standard errors, as above) and the variance (b - a)^2 / 12.
+    low, high = (np.atleast_1d(v) for v in low_high)
+    dist = D.Uniform(*low_high)
+    x = dist.sample(N_MC, random_state=7).reshape(N_MC, -1)
+    assert np.all((x >= low) & (x < high))
+    for j in range(low.size):
+        assert_within_5_se(x[:, j], (low[j] + high[j]) / 2)
+        assert x[:, j].var() == pytest.approx((high[j] - low[j]) ** 2 / 12, rel=0.02)
+    logpdf = stats.uniform(low, high - low).logpdf(x).sum(axis=1)
+    assert -logpdf.mean() == pytest.approx(dist.truth(), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        D.JointNormal([[1.0, 0.6], [0.6, 2.0]], dim_x=1, mean=[1.0, -2.0]),
+        D.JointNormal(COV3, dim_x=2),
+        D.JointNormal.correlated(2, 3, 0.8),
+    ],
+    ids=["1x1", "2x1", "correlated_2x3"],
+)
+def test_joint_normal_mi_monte_carlo(dist):
+    x, y = dist.sample(N_MC, random_state=11)
+    x, y = x.reshape(N_MC, -1), y.reshape(N_MC, -1)
+    k = dist.dim_x
+    joint = stats.multivariate_normal(dist.mean, dist.cov).logpdf(np.hstack([x, y]))
+    log_x = stats.multivariate_normal(dist.mean[:k], dist.cov[:k, :k]).logpdf(x)
+    log_y = stats.multivariate_normal(dist.mean[k:], dist.cov[k:, k:]).logpdf(y)
+    assert_within_5_se(joint - log_x - log_y, dist.truth())
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        D.NormalPair(0.0, 1.0, 1.0, 2.0),
+        D.NormalPair([0.0, 0.0, 0.0], COV3, [0.5, -0.5, 0.0], np.eye(3)),
+    ],
+    ids=["1d", "3d"],
+)
+def test_normal_pair_kl_monte_carlo(dist):
+    x_p, x_q = dist.sample(N_MC, random_state=12)
+    p = stats.multivariate_normal(dist.p.mean, dist.p.cov)
+    q = stats.multivariate_normal(dist.q.mean, dist.q.cov)
+    assert_within_5_se(p.logpdf(x_p) - q.logpdf(x_p), dist.truth())
+    # x_q must be draws of q: their mean log q is q's negative entropy.
+    assert_within_5_se(-q.logpdf(x_q), dist.q.truth())
+
+
+# Categorical samplers: the plug-in value of the empirical frequencies. To second order,
+# H_hat - H = (first-order term, sd sqrt(Var[log p(X)] / n)) - chi2(k) / (2n) with
+# k = m - 1 (Miller 1955), and likewise I_hat - I = (first-order term) + chi2(k) / (2n) with
+# k = (m_x - 1)(m_y - 1). Tolerance: 5 sds of the first-order term (computed exactly from
+# the table) plus the chi2 term's mean + 5 sds, (k + 5 sqrt(2k)) / (2n). The first-order sd
+# is 0 for a uniform table, where only the chi2 term is left.
+
+
+def plugin_tolerance(first_order_var: float, k: int, n: int) -> float:
+    return 5 * math.sqrt(max(first_order_var, 0.0) / n) + (k + 5 * math.sqrt(2 * k)) / (2 * n)
+
+
+@pytest.mark.parametrize("p", [[0.1, 0.2, 0.3, 0.4], [0.5, 0.5], [0.01] * 50 + [0.5]])
+def test_categorical_plugin_entropy(p):
+    dist = D.Categorical(p)
+    x = dist.sample(N_MC, random_state=3)
+    assert x.dtype.kind in "iu"
+    assert x.min() >= 0 and x.max() < len(p)
+    counts = np.bincount(x, minlength=len(p))
+    plugin = float(exact.entropy(counts / N_MC))
+    pmf = np.asarray(p)
+    var = np.sum(pmf * np.log(pmf) ** 2) - dist.truth() ** 2
+    assert abs(plugin - dist.truth()) <= plugin_tolerance(var, len(p) - 1, N_MC)
+
+
+@pytest.mark.parametrize(
+    "p_xy",
+    [[[0.3, 0.1, 0.05], [0.05, 0.2, 0.3]], [[0.4, 0.1], [0.1, 0.4]], [[0.7, 0.0], [0.1, 0.2]]],
+)
+def test_joint_categorical_plugin_mi(p_xy):
+    dist = D.JointCategorical(p_xy)
+    x, y = dist.sample(N_MC, random_state=4)
+    table = np.asarray(p_xy)
+    counts = np.zeros_like(table)
+    np.add.at(counts, (x, y), 1)
+    plugin = float(exact.mutual_information(counts / N_MC))
+    independent = table.sum(1, keepdims=True) * table.sum(0, keepdims=True)
+    support = table > 0
+    log_ratio = np.log(table[support] / independent[support])
+    var = np.sum(table[support] * log_ratio**2) - dist.truth() ** 2
+    k = (table.shape[0] - 1) * (table.shape[1] - 1)
+    assert abs(plugin - dist.truth()) <= plugin_tolerance(var, k, N_MC)
+
+
+def test_joint_categorical_independent_plugin_mi():
+    # With I = 0 the plug-in MI is ~ chi2(k) / (2n), k = (m_x - 1)(m_y - 1): mean k/(2n),
+    # sd sqrt(2k)/(2n). Tolerance: mean + 5 sd.
+    table = np.outer([0.2, 0.3, 0.5], [0.6, 0.4])
+    dist = D.JointCategorical(table)
+    assert dist.truth() == pytest.approx(0.0, abs=1e-15)
+    x, y = dist.sample(N_MC, random_state=6)
+    counts = np.zeros_like(table)
+    np.add.at(counts, (x, y), 1)
+    plugin = float(exact.mutual_information(counts / N_MC))
+    assert -1e-15 <= plugin <= plugin_tolerance(0.0, 2, N_MC)
+
+
+# The plug-in value does not see which outcome has which probability, so check frequencies
+# too: each is binomial(n, p) / n, within 5 of its standard deviations.
+
+
+def assert_frequencies(values, pmf):
+    freq = np.bincount(values, minlength=pmf.size) / values.size
+    sd = np.sqrt(pmf * (1 - pmf) / values.size)
+    assert freq.size == pmf.size
+    assert np.all(np.abs(freq - pmf) <= 5 * sd), (freq, pmf)
+
+
+def test_categorical_frequencies():
+    pmf = np.array([0.1, 0.2, 0.0, 0.3, 0.4])
+    assert_frequencies(D.Categorical(pmf).sample(N_MC, random_state=8), pmf)
+
+
+def test_joint_categorical_frequencies():
+    table = np.array([[0.3, 0.1, 0.05], [0.05, 0.2, 0.3]])
+    x, y = D.JointCategorical(table).sample(N_MC, random_state=8)
+    assert_frequencies(np.ravel_multi_index((x, y), table.shape), table.ravel())
+
+
+# --------------------------------------------------------------------------- exact values
+
+
+@pytest.mark.parametrize(
+    ("dim_x", "dim_y", "mi"),
+    [(1, 1, 0.0), (1, 1, 0.5), (2, 3, 0.0), (2, 3, 0.8), (3, 1, 1.7), (4, 4, 3.0), (1, 5, 1e-8)],
+)
+def test_correlated_truth_equals_mi(dim_x, dim_y, mi):
+    dist = D.JointNormal.correlated(dim_x, dim_y, mi)
+    assert dist.truth() == pytest.approx(mi, rel=1e-12, abs=1e-15)
+    assert dist.cov.shape == (dim_x + dim_y, dim_x + dim_y)
+    np.testing.assert_array_equal(np.diag(dist.cov), 1.0)  # standard normal X and Y
+    np.testing.assert_array_equal(dist.cov, dist.cov.T)
+    # X and Y are each white: MI lives only in the cross-covariance.
+    np.testing.assert_array_equal(dist.cov[:dim_x, :dim_x], np.eye(dim_x))
+    np.testing.assert_array_equal(dist.cov[dim_x:, dim_x:], np.eye(dim_y))
+    assert dist.truth(2) == pytest.approx(mi / math.log(2), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        ((0, 1, 0.5), "dim_x"),
+        ((1, 0, 0.5), "dim_y"),
+        ((1.0, 1, 0.5), "dim_x"),
+        ((True, 1, 0.5), "dim_x"),
+        ((1, 1, -0.1), "mi"),
+        ((1, 1, math.inf), "mi"),
+        ((1, 1, math.nan), "mi"),
+    ],
+)
+def test_correlated_rejects_bad_arguments(args, match):
+    with pytest.raises(ValueError, match=match):
+        D.JointNormal.correlated(*args)
+
+
+@pytest.mark.parametrize("df", [0.5, 1.0, 2.5, 4.0, 30.0, 1000.0])
+@pytest.mark.parametrize(("loc", "scale"), [(0.0, 1.0), (1.0, 2.0), (-3.0, 0.01)])
+def test_student_t_entropy_matches_scipy(df, loc, scale):
+    expected = stats.t(df, loc, scale).entropy()
+    assert D.StudentT(df, loc, scale).truth() == pytest.approx(expected, rel=1e-10, abs=1e-10)
+
+
+def test_student_t_entropy_equals_lazo_rathie_formula():
+    # the closed form written out (Lazo & Rathie 1978); exact to rounding for moderate df
+    for df, scale in [(1.0, 1.0), (3.0, 2.0), (30.0, 0.5), (500.0, 1.0)]:
+        half = (df + 1) / 2
+        formula = (
+            half * (special.digamma(half) - special.digamma(df / 2))
+            + 0.5 * np.log(df)
+            + special.betaln(df / 2, 0.5)
+            + np.log(scale)
+        )
+        assert D.StudentT(df, 0.0, scale).truth() == pytest.approx(formula, abs=1e-11)
+
+
+def test_student_t_entropy_tends_to_the_normal_one_from_above():
+    # heavier tails than the normal: H(t_df) > H(N(0,1)), and the gap vanishes like O(1/df)
+    normal = 0.5 * np.log(2 * np.pi * np.e)
+    gaps = [D.StudentT(df).truth() - normal for df in (1e2, 1e4, 1e6)]
+    assert all(gap > 0 for gap in gaps)
+    assert gaps[2] < 1e-5 and gaps[0] / gaps[1] == pytest.approx(100, rel=0.05)
+
+
+@pytest.mark.parametrize(("loc", "scale"), [(0.0, 1.0), (1.0, 0.7), (-5.0, 1e3), (2.0, 1e-4)])
+def test_laplace_entropy_matches_scipy(loc, scale):
+    assert D.Laplace(loc, scale).truth() == pytest.approx(
+        stats.laplace(loc, scale).entropy(), rel=1e-12, abs=1e-12
+    )
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.5, 1e-3, 1e4])
+def test_exponential_entropy_matches_scipy(scale):
+    assert D.Exponential(scale).truth() == pytest.approx(
+        stats.expon(scale=scale).entropy(), rel=1e-12, abs=1e-12
+    )
+
+
+@pytest.mark.parametrize(("low", "high"), [(0.0, 1.0), (-1.0, 2.0), (3.0, 3.001), (-1e3, 1e3)])
+def test_uniform_entropy_matches_scipy(low, high):
+    assert D.Uniform(low, high).truth() == pytest.approx(
+        float(stats.uniform(low, high - low).entropy()), rel=1e-12, abs=1e-12
+    )
+
+
+def test_uniform_box_entropy_is_sum_of_sides():
+    expected = math.log(0.5) + math.log(4.0)
+    assert D.Uniform([0.0, -1.0], [0.5, 3.0]).truth() == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("var", [0.01, 1.0, 4.0])
+def test_normal_entropy_closed_form(var):
+    assert D.Normal(3.0, var).truth() == pytest.approx(
+        0.5 * math.log(2 * math.pi * math.e * var), rel=1e-12
+    )
+
+
+def test_normal_pair_truth_closed_form():
+    m_p, s_p, m_q, s_q = 0.5, 1.5, -1.0, 0.8
+    expected = math.log(s_q / s_p) + (s_p**2 + (m_p - m_q) ** 2) / (2 * s_q**2) - 0.5
+    assert D.NormalPair(m_p, s_p**2, m_q, s_q**2).truth() == pytest.approx(expected, rel=1e-12)
+
+
+def test_categorical_truth_closed_form():
+    p = np.array([0.1, 0.2, 0.3, 0.4])
+    assert D.Categorical(p).truth() == pytest.approx(-np.sum(p * np.log(p)), rel=1e-12)
+
+
+def test_joint_categorical_other_quantities():
+    table = np.array([[0.3, 0.1, 0.05], [0.05, 0.2, 0.3]])
+    dist = D.JointCategorical(table)
+    p_x, p_y = table.sum(1), table.sum(0)
+    h_xy = -np.sum(table * np.log(table))
+    h_x, h_y = -np.sum(p_x * np.log(p_x)), -np.sum(p_y * np.log(p_y))
+    assert dist.entropy() == pytest.approx(h_xy, rel=1e-12)
+    assert dist.conditional_entropy() == pytest.approx(h_xy - h_x, rel=1e-12)
+    assert dist.truth() == pytest.approx(h_x + h_y - h_xy, rel=1e-12)
+
+
+# --------------------------------------------------------------------------- invalid parameters
+
+
+@pytest.mark.parametrize(
+    ("factory", "match"),
+    [
+        (lambda: D.Categorical([0.5, 0.4]), "sum to 1"),
+        (lambda: D.Categorical([1.5, -0.5]), "negative"),
+        (lambda: D.Categorical([[0.5, 0.5]]), "1-D"),
+        (lambda: D.Categorical([0.5, np.nan]), "finite"),
+        (lambda: D.JointCategorical([[0.5, 0.5], [0.5, 0.5]]), "sum to 1"),
+        (lambda: D.JointCategorical([0.5, 0.5]), "2-D"),
+        (lambda: D.Normal(0.0, -1.0), "positive definite"),
+        (lambda: D.Normal([0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]]), "positive definite"),
+        (lambda: D.Normal([0.0, 0.0], [[1.0, 0.5], [0.1, 1.0]]), "symmetric"),
+        (lambda: D.Normal([0.0, 0.0, 0.0], np.eye(2)), "mean"),
+        (lambda: D.Normal([0.0, 0.0], 1.0), "mean"),
+        (lambda: D.Normal(0.0, np.ones((2, 3))), "square"),
+        (lambda: D.Normal(np.zeros(2), np.stack([np.eye(2)] * 2)), "one"),
+        (lambda: D.JointNormal(np.eye(2), dim_x=2), "dim_x"),
+        (lambda: D.JointNormal(np.eye(3), dim_x=1, mean=[0.0, 0.0]), "mean"),
+        (lambda: D.JointNormal([[1.0, 1.1], [1.1, 1.0]], dim_x=1), "positive definite"),
+        (lambda: D.NormalPair(0.0, 1.0, [0.0, 0.0], np.eye(2)), "dimensional"),
+        (lambda: D.NormalPair(0.0, 1.0, 0.0, -1.0), "positive definite"),
+        (lambda: D.Uniform(1.0, 1.0), "high"),
+        (lambda: D.Uniform(2.0, 1.0), "high"),
+        (lambda: D.Uniform([0.0, 0.0], [1.0]), "low and high"),
+        (lambda: D.Uniform(0.0, np.inf), "finite"),
+        (lambda: D.Exponential(0.0), "scale"),
+        (lambda: D.Exponential(-1.0), "scale"),
+        (lambda: D.Laplace(0.0, -2.0), "scale"),
+        (lambda: D.Laplace(np.nan, 1.0), "loc"),
+        (lambda: D.StudentT(0.0), "df"),
+        (lambda: D.StudentT(-3.0), "df"),
+        (lambda: D.StudentT(3.0, 0.0, -1.0), "scale"),
+    ],
+)
+def test_invalid_parameters_raise(factory, match):
+    with pytest.raises(ValueError, match=match):
+        factory()
