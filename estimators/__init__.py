@@ -1,5 +1,31 @@
 """Estimators of entropy, mutual information and KL divergence from samples.
 
-The estimator families (discrete, histogram, KDE, k-NN, neural) arrive here one by one; each is
-checked against the closed forms of :mod:`exact`.
+One entry point per quantity — :func:`entropy`, :func:`mutual_information`,
+:func:`conditional_mutual_information`, :func:`kl_divergence` — each taking ``method`` (a
+registered name or ``"auto"``), ``base`` (default e: nats) and the method's options. The
+families live in their own modules (:mod:`estimators.discrete`, :mod:`estimators.histogram`,
+:mod:`estimators.kde`, :mod:`estimators.gaussian`) and register their methods on import.
 """
+
+from . import discrete, gaussian, histogram, kde
+from ._api import (
+    auto_method,
+    conditional_mutual_information,
+    entropy,
+    kl_divergence,
+    mutual_information,
+)
+from ._registry import methods_for
+
+__all__ = [
+    "auto_method",
+    "conditional_mutual_information",
+    "discrete",
+    "entropy",
+    "gaussian",
+    "histogram",
+    "kde",
+    "kl_divergence",
+    "methods_for",
+    "mutual_information",
+]
