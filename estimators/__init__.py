@@ -4,10 +4,11 @@ One entry point per quantity — :func:`entropy`, :func:`mutual_information`,
 :func:`conditional_mutual_information`, :func:`kl_divergence` — each taking ``method`` (a
 registered name or ``"auto"``), ``base`` (default e: nats) and the method's options. The
 families live in their own modules (:mod:`estimators.discrete`, :mod:`estimators.histogram`,
-:mod:`estimators.kde`, :mod:`estimators.gaussian`) and register their methods on import.
+:mod:`estimators.kde`, :mod:`estimators.gaussian`, :mod:`estimators.knn`) and register
+their methods on import.
 """
 
-from . import discrete, gaussian, histogram, kde
+from . import discrete, gaussian, histogram, kde, knn
 from ._api import (
     auto_method,
     conditional_mutual_information,
@@ -26,6 +27,7 @@ __all__ = [
     "histogram",
     "kde",
     "kl_divergence",
+    "knn",
     "methods_for",
     "mutual_information",
 ]

@@ -13,11 +13,16 @@ import numpy as np
 
 from exact._checks import check_base, in_base
 
-from ._inputs import as_continuous, as_samples, check_same_dimension, check_same_length, is_discrete
+from ._inputs import (
+    as_continuous,
+    as_samples,
+    check_comparable_symbols,
+    check_same_dimension,
+    check_same_length,
+    has_ties,
+    is_discrete,
+)
 from ._registry import Method, lookup
-
-#: continuous samples up to this many rows go to the KDE, beyond it to the histogram
-AUTO_KDE_MAX_ROWS = 10_000
 
 
 def entropy(x, method: str = "auto", base: float = math.e, **options) -> float:
@@ -76,13 +81,20 @@ def auto_method(quantity: str, samples: list[np.ndarray]) -> str:
 
     - every input discrete (bool, integer, string or object dtype): ``"miller-madow"``
       (``"plugin"`` for KL, with no pseudocount);
-    - otherwise (continuous, or continuous mixed with discrete columns, which are then treated
-      as numbers): ``"kde"`` up to ``AUTO_KDE_MAX_ROWS`` rows, ``"histogram"`` beyond.
+    - entropy and KL of continuous samples: ``"knn"`` (Kozachenko–Leonenko, Wang et al.);
+    - MI of a discrete and a continuous variable: ``"ross"``;
+    - MI and conditional MI of continuous samples: ``"ksg"``, or ``"mixed"`` (Gao et al.) when
+      some column holds duplicated values (ties, atoms) or, for conditional MI, some input is
+      discrete.
     """
-    if all(is_discrete(s) for s in samples):
+    discrete = [is_discrete(s) for s in samples]
+    if all(discrete):
         return "plugin" if quantity == "kl_divergence" else "miller-madow"
-    rows = max(s.shape[0] for s in samples)
-    return "kde" if rows <= AUTO_KDE_MAX_ROWS else "histogram"
+    if quantity in ("entropy", "kl_divergence"):
+        return "knn"
+    if quantity == "mutual_information" and any(discrete):
+        return "ross"
+    return "mixed" if any(discrete) or any(has_ties(s) for s in samples) else "ksg"
 
 
 def _estimate(quantity: str, method: str, base: float, options: dict, **raw) -> float:
@@ -90,6 +102,7 @@ def _estimate(quantity: str, method: str, base: float, options: dict, **raw) -> 
     samples = {name: as_samples(value, name) for name, value in raw.items()}
     if quantity == "kl_divergence":
         check_same_dimension(**samples)
+        check_comparable_symbols(**samples)
     else:
         check_same_length(**samples)
     name = auto_method(quantity, list(samples.values())) if method == "auto" else method

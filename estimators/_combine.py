@@ -20,9 +20,7 @@ def mi_from_entropies(entropy_of: EntropyOf, x: np.ndarray, y: np.ndarray) -> fl
     return entropy_of(x) + entropy_of(y) - entropy_of(np.hstack((x, y)))
 
 
-def cmi_from_entropies(
-    entropy_of: EntropyOf, x: np.ndarray, y: np.ndarray, z: np.ndarray
-) -> float:
+def cmi_from_entropies(entropy_of: EntropyOf, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
     """``H(X, Z) + H(Y, Z) - H(X, Y, Z) - H(Z)``."""
     return (
         entropy_of(np.hstack((x, z)))

@@ -8,6 +8,9 @@ counting is ``np.bincount`` on codes, never a Python loop over samples.
 
 from __future__ import annotations
 
+import math
+from numbers import Real
+
 import numpy as np
 
 from exact._backend import is_tensor
@@ -47,6 +50,12 @@ def is_discrete(samples: np.ndarray) -> bool:
     return samples.dtype.kind in _DISCRETE_KINDS
 
 
+def has_ties(samples: np.ndarray) -> bool:
+    """True if some column holds a value twice (exact duplicates). ``O(n log n)`` per column."""
+    ordered = np.sort(samples, axis=0)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
 def as_continuous(samples: np.ndarray, name: str, method: str) -> np.ndarray:
     """Samples for a continuous estimator: float64 (bool and integer columns are cast)."""
     if samples.dtype.kind in "OSU":
@@ -55,6 +64,17 @@ def as_continuous(samples: np.ndarray, name: str, method: str) -> np.ndarray:
             "Use a discrete method (e.g. 'plugin') for symbols"
         )
     return samples.astype(np.float64, copy=False)
+
+
+def check_comparable_symbols(**samples: np.ndarray) -> None:
+    """Samples compared symbol by symbol must be all numbers or all strings/objects: numpy
+    would otherwise turn ``1`` into ``"1"`` and merge symbols silently."""
+    textual = {name: array.dtype.kind in "OSU" for name, array in samples.items()}
+    if len(set(textual.values())) > 1:
+        kinds = ", ".join(
+            f"{name} holds {'strings/objects' if t else 'numbers'}" for name, t in textual.items()
+        )
+        raise TypeError(f"samples must hold the same kind of symbols; {kinds}")
 
 
 def check_same_length(**samples: np.ndarray) -> int:
@@ -82,17 +102,37 @@ def check_min_samples(samples: np.ndarray, name: str, minimum: int, method: str)
         )
 
 
+def check_no_constant_column(samples: np.ndarray, name: str, why: str) -> None:
+    """Refuse a column whose samples are all equal, saying ``why`` the method cannot use it."""
+    constant = np.flatnonzero(np.ptp(samples, axis=0) == 0)
+    if constant.size:
+        raise ValueError(f"{name} has a constant column ({int(constant[0])}): {why}")
+
+
+def check_flag(value, name: str) -> None:
+    """A boolean option."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"option {name} must be True or False; got {value!r}")
+
+
+def check_pseudocount(value) -> float:
+    """A pseudocount: a finite real number >= 0, returned as a float."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        raise TypeError(f"pseudocount must be a number >= 0; got {value!r}")
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"pseudocount must be a finite number >= 0; got {value!r}")
+    return float(value)
+
+
 def symbol_codes(samples: np.ndarray) -> tuple[np.ndarray, int]:
     """Integer codes ``0 .. K-1`` of the distinct rows of ``samples``, and ``K``.
 
-    Each column is coded by ``np.unique(..., return_inverse=True)``; several columns are then
-    combined by :func:`joint_codes`. Cost ``O(n log n)`` per column, memory ``O(n)``.
+    Each column is coded on its own (integers in a range of at most a few times ``n`` by
+    ``np.bincount`` in ``O(n)``, anything else by ``np.unique`` in ``O(n log n)``); several
+    columns are then combined by :func:`joint_codes`. Memory ``O(n)``.
     """
-    columns = [np.unique(column, return_inverse=True)[1].reshape(-1) for column in samples.T]
-    if len(columns) == 1:
-        codes = columns[0]
-        return codes, int(codes.max()) + 1
-    return joint_codes(*((c, int(c.max()) + 1) for c in columns))
+    coded = [_column_codes(column) for column in samples.T]
+    return coded[0] if len(coded) == 1 else joint_codes(*coded)
 
 
 def joint_codes(*coded: tuple[np.ndarray, int]) -> tuple[np.ndarray, int]:
@@ -100,16 +140,36 @@ def joint_codes(*coded: tuple[np.ndarray, int]) -> tuple[np.ndarray, int]:
 
     Only occupied combinations get a code (sparse: never a dense table of all combinations).
     The codes are combined in mixed radix while the product of cardinalities fits in int64,
-    then compacted with ``np.unique``.
+    then compacted.
     """
     combined, size = coded[0][0].astype(np.int64), coded[0][1]
     for codes, cardinality in coded[1:]:
         if size * cardinality >= 2**62:  # compact before the radix would overflow
-            combined, size = _compact(combined)
+            combined, size = _compact(combined, size)
         combined, size = combined * cardinality + codes, size * cardinality
-    return _compact(combined)
+    return _compact(combined, size)
 
 
-def _compact(codes: np.ndarray) -> tuple[np.ndarray, int]:
+def _column_codes(column: np.ndarray) -> tuple[np.ndarray, int]:
+    if column.dtype.kind in "biu" and column.size:
+        low = int(column.min())
+        span = int(column.max()) - low + 1
+        if span <= _dense_limit(column.size):
+            return _compact(column.astype(np.int64) - low, span)
+    unique, inverse = np.unique(column, return_inverse=True)
+    return inverse.reshape(-1), unique.size
+
+
+def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """Renumber codes in ``[0, size)`` to ``0 .. K-1`` over the occupied ones, keeping order."""
+    if size <= _dense_limit(codes.size):
+        occupied = np.bincount(codes, minlength=size) > 0
+        renumber = np.cumsum(occupied) - 1
+        return renumber[codes], int(renumber[-1]) + 1
     unique, inverse = np.unique(codes, return_inverse=True)
     return inverse.reshape(-1), unique.size
+
+
+def _dense_limit(n: int) -> int:
+    """Largest code range coded through a dense ``bincount`` table (``O(n)`` memory)."""
+    return max(4 * n, 1 << 16)

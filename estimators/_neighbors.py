@@ -1,0 +1,126 @@
+"""k-nearest-neighbour mechanics shared by every k-NN estimator: distances and counts.
+
+One ``scipy.spatial.cKDTree`` per space, built once and queried in bulk (``workers=-1``) in
+the tree's own point order, which keeps the traversal cache-friendly (about 2x faster at
+n = 10^6 than querying in input order). Marginal counts are exact at the radius boundary:
+a point counts when its coordinate distance, computed in floating point exactly as the tree
+computes it (``|a - b|``), is below (or at most) the radius — never by comparing against
+``x ± r``, which can misplace a point by one ulp. One-dimensional counts use a sort and
+``np.searchsorted`` with that exact correction; multi-dimensional ones use scikit-learn's
+KD-tree ``count_only`` radius query (strictness by ``nextafter``). Memory is O(n (d + k));
+no Python loop over samples.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from scipy.spatial import cKDTree
+from sklearn.neighbors import KDTree
+
+EUCLIDEAN, CHEBYSHEV = 2.0, np.inf
+
+
+def kth_neighbor_distances(points: np.ndarray, k: int, p: float = CHEBYSHEV) -> np.ndarray:
+    """Distance from each point to its ``k``-th nearest *other* point, shape ``(n,)``."""
+    tree = _tree(points)
+    order = tree.indices  # the tree's own point order: neighbours in memory are near in space
+    distances = np.empty(len(points))
+    distances[order] = tree.query(points[order], k=[k + 1], p=p, workers=-1)[0][:, 0]
+    return distances
+
+
+def k_neighbors(points: np.ndarray, k: int, p: float = CHEBYSHEV):
+    """Distances ``(n, k)`` and indices ``(n, k)`` of each point's ``k`` nearest other points.
+
+    The point itself (the first, at distance 0) is dropped; with duplicates, another copy at
+    distance 0 may stand in its place, which leaves every distance unchanged.
+    """
+    tree = _tree(points)
+    order = tree.indices
+    found_d, found_i = tree.query(points[order], k=k + 1, p=p, workers=-1)
+    distances, indices = np.empty((len(points), k)), np.empty((len(points), k), dtype=np.intp)
+    distances[order], indices[order] = found_d[:, 1:], found_i[:, 1:]
+    return distances, indices
+
+
+def kth_distances_to(points: np.ndarray, reference: np.ndarray, k: int, p: float) -> np.ndarray:
+    """Distance from each of ``points`` to its ``k``-th nearest point of ``reference``."""
+    return _tree(reference).query(points, k=[k], p=p, workers=-1)[0][:, 0]
+
+
+def count_within(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> np.ndarray:
+    """For each point, how many *other* points lie within its radius (max-norm distance).
+
+    ``strict=True`` counts distances ``< radius``, ``strict=False`` distances ``<= radius``.
+    A radius of 0 with ``strict=True`` counts nothing. Returns int64 counts, shape ``(n,)``.
+    """
+    if points.shape[1] == 1:
+        return _count_within_sorted(points[:, 0], radius, strict)
+    return _count_within_tree(points, radius, strict)
+
+
+def count_within_each(spaces: list[np.ndarray], radius: np.ndarray, *, strict: bool):
+    """:func:`count_within` for several spaces at once, in threads (numpy and the trees
+    release the GIL), one list of counts per space."""
+    with ThreadPoolExecutor(max_workers=min(len(spaces), os.cpu_count() or 1)) as pool:
+        return list(pool.map(lambda space: count_within(space, radius, strict=strict), spaces))
+
+
+def _tree(points: np.ndarray) -> cKDTree:
+    # sliding-midpoint splits and loose bounding boxes: about 30 % faster to build, and
+    # as fast to query, as the balanced defaults on the point clouds met here
+    return cKDTree(points, balanced_tree=False, compact_nodes=False)
+
+
+def _count_within_tree(points: np.ndarray, radius: np.ndarray, strict: bool) -> np.ndarray:
+    """Counts by scikit-learn's KD-tree: its ``count_only`` query counts whole nodes that lie
+    inside the ball at once, 4x faster than ``cKDTree.query_ball_point`` in 5-D."""
+    bound = np.nextafter(radius, -np.inf) if strict else radius  # d < r  <=>  d <= r⁻
+    counts = np.zeros(len(points), dtype=np.int64)
+    valid = np.flatnonzero(bound >= 0)
+    tree = KDTree(points, metric="chebyshev")
+    counts[valid] = tree.query_radius(points[valid], bound[valid], count_only=True) - 1
+    return counts
+
+
+def _count_within_sorted(values: np.ndarray, radius: np.ndarray, strict: bool) -> np.ndarray:
+    order = np.argsort(values, kind="stable")
+    s, r = values[order], radius[order]  # queries in sorted order: cache-friendly
+    within = np.less if strict else np.less_equal
+    upper = np.searchsorted(s, s + r, side="left" if strict else "right")
+    lower = np.searchsorted(s, s - r, side="right" if strict else "left")
+    upper = _settle(s, r, within, upper, above=True)
+    lower = _settle(s, r, within, lower, above=False)
+    counts = np.empty(len(values), dtype=np.int64)
+    counts[order] = np.maximum(upper - lower - 1, 0)  # minus the point itself (when r > 0)
+    return counts
+
+
+def _settle(s, r, within, index, *, above: bool) -> np.ndarray:
+    """Correct boundary guesses so that exactly the points ``within(|s[j] - s[i]|, r[i])`` lie
+    between the lower and the upper boundary of point ``i``.
+
+    ``searchsorted`` on ``s[i] ± r[i]`` can be off where ``s[i] + r[i]`` rounds; each pass
+    moves a misplaced boundary over one run of equal values, using the predicate itself, and
+    passes repeat until none moves (in practice one or two).
+    """
+    n = len(s)
+    step = 0 if above else -1  # the element just outside is s[index] above, s[index-1] below
+    while True:
+        outside, inside = index + step, index - 1 - step
+        grow = within(np.abs(s[np.clip(outside, 0, n - 1)] - s), r) & (outside >= 0) & (outside < n)
+        neighbour = s[np.clip(inside, 0, n - 1)]
+        shrink = ~within(np.abs(neighbour - s), r) & (inside >= 0) & (inside < n) & ~grow
+        shrink &= (neighbour >= s) if above else (neighbour <= s)  # only points on its side
+        if not (grow.any() or shrink.any()):
+            return index
+        moved_in, moved_out = s[outside[grow]], s[inside[shrink]]
+        if above:
+            index[grow] = np.searchsorted(s, moved_in, side="right")
+            index[shrink] = np.searchsorted(s, moved_out, side="left")
+        else:
+            index[grow] = np.searchsorted(s, moved_in, side="left")
+            index[shrink] = np.searchsorted(s, moved_out, side="right")

@@ -1,0 +1,359 @@
+"""k-nearest-neighbour estimators: Kozachenko–Leonenko, KSG, Frenzel–Pompe, Ross, Gao, WKV.
+
+Methods registered in the public API:
+
+- ``"knn"``: entropy (Kozachenko & Leonenko 1987) and KL divergence (Wang, Kulkarni & Verdú
+  2009), Euclidean or max-norm;
+- ``"ksg"``: MI (Kraskov, Stögbauer & Grassberger 2004, ``variant=1|2``) and conditional MI
+  (Frenzel & Pompe 2007; Vejmelka & Paluš 2008), max-norm;
+- ``"ross"``: MI between a continuous and a discrete variable (Ross 2014; the estimator of
+  scikit-learn's ``mutual_info_classif``);
+- ``"mixed"``: MI (and CMI by the chain rule) of variables mixing discrete atoms and
+  continuous parts (Gao, Kannan, Oh & Viswanath 2017).
+
+All values in nats before the API converts them. The neighbour searches and counts are the
+shared ones of :mod:`estimators._neighbors`: one KD-tree per space, bulk queries in tree order,
+exact boundary counts. Cost ``O(n log n)`` per space in low dimension (a KD-tree degrades
+towards ``O(n^2)`` as d grows past ~20); memory ``O(n (d + k))``.
+
+Ties: the continuous estimators assume no two samples coincide. Where a k-th neighbour
+distance is exactly 0 (duplicated rows), they add a jitter of ``1e-10`` times each column's
+scale (its standard deviation, or ``|mean|``, or 1) drawn from ``random_state``, and say so in
+a warning; ``"mixed"`` handles ties by design and never jitters.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from numbers import Integral
+
+import numpy as np
+from scipy.special import digamma, gammaln
+
+from . import _api
+from ._inputs import (
+    as_continuous,
+    check_min_samples,
+    check_no_constant_column,
+    is_discrete,
+    symbol_codes,
+)
+from ._neighbors import (
+    CHEBYSHEV,
+    EUCLIDEAN,
+    count_within,
+    count_within_each,
+    k_neighbors,
+    kth_distances_to,
+    kth_neighbor_distances,
+)
+from ._registry import register
+
+JITTER = 1e-10
+_METRICS = {"euclidean": EUCLIDEAN, "chebyshev": CHEBYSHEV}
+
+__all__ = [
+    "conditional_mutual_information",
+    "entropy",
+    "kl_divergence",
+    "mixed_mutual_information",
+    "mutual_information",
+    "ross_mutual_information",
+]
+
+
+# --- public wrappers ------------------------------------------------------------------------
+
+
+def entropy(
+    x, base: float = math.e, *, k: int = 3, metric: str = "euclidean", random_state=None
+) -> float:
+    """Kozachenko–Leonenko differential entropy from the k-th neighbour distances.
+
+    ``H = psi(n) - psi(k) + log V_d + (d / n) sum_i log eps_i``, with ``eps_i`` the distance
+    from ``x_i`` to its k-th nearest neighbour and ``V_d`` the volume of the unit ball of the
+    norm: ``pi^(d/2) / Gamma(d/2 + 1)`` (``metric="euclidean"``) or ``2^d`` (``"chebyshev"``,
+    the max-norm). Kozachenko & Leonenko (1987); Kraskov et al. (2004), eq. (20).
+    Asymptotically unbiased; bias ``O(n^(-1/d))``-ish in high dimension. A constant column has
+    entropy ``-inf``: ``ValueError``. Cost: one KD-tree query, ``O(n log n)`` for small d.
+    """
+    return _api.entropy(x, "knn", base, k=k, metric=metric, random_state=random_state)
+
+
+def mutual_information(
+    x,
+    y,
+    base: float = math.e,
+    *,
+    k: int = 3,
+    variant: int = 1,
+    standardize: bool = True,
+    random_state=None,
+) -> float:
+    """Kraskov–Stögbauer–Grassberger MI estimate (max-norm in the joint space).
+
+    Variant 1: ``I = psi(k) + psi(n) - <psi(n_x + 1) + psi(n_y + 1)>``, ``n_x(i)`` the number
+    of points whose x-distance to ``x_i`` is strictly below the joint k-th neighbour distance.
+    Variant 2: ``I = psi(k) - 1/k + psi(n) - <psi(n_x) + psi(n_y)>``, with each marginal's
+    own radius (the largest x-distance among the k neighbours) and ``<=`` counts.
+    Kraskov, Stögbauer & Grassberger (2004), eqs. (8) and (9). With ``standardize`` (default,
+    as scikit-learn) each column is divided by its standard deviation first. Cost: one joint
+    KD-tree query and one count per marginal, ``O(n log n)``; memory ``O(n (d + k))``.
+    """
+    return _api.mutual_information(
+        x, y, "ksg", base, k=k, variant=variant, standardize=standardize, random_state=random_state
+    )
+
+
+def conditional_mutual_information(
+    x, y, z, base: float = math.e, *, k: int = 3, standardize: bool = True, random_state=None
+) -> float:
+    """Frenzel–Pompe conditional MI: ``I(X;Y|Z) = psi(k) - <psi(n_xz+1) + psi(n_yz+1) -
+    psi(n_z+1)>``, counts strictly inside the k-th neighbour distance of the joint (x, y, z)
+    in the max-norm. Frenzel & Pompe (2007); Vejmelka & Paluš (2008). Cost as KSG.
+    """
+    return _api.conditional_mutual_information(
+        x, y, z, "ksg", base, k=k, standardize=standardize, random_state=random_state
+    )
+
+
+def kl_divergence(
+    x_p, x_q, base: float = math.e, *, k: int = 3, metric: str = "euclidean", random_state=None
+) -> float:
+    """Wang–Kulkarni–Verdú k-NN estimate of ``D(p || q)`` from samples of p and q.
+
+    ``D = (d / n) sum_i log(nu_k(i) / rho_k(i)) + log(m / (n - 1))``, ``rho_k(i)`` the
+    distance from ``x_i`` to its k-th neighbour among the other ``n - 1`` p-samples,
+    ``nu_k(i)`` to its k-th neighbour among the ``m`` q-samples. Wang, Kulkarni & Verdú
+    (2009), eq. (5). ``n != m`` allowed. Cost: two KD-tree queries.
+    """
+    return _api.kl_divergence(x_p, x_q, "knn", base, k=k, metric=metric, random_state=random_state)
+
+
+def ross_mutual_information(
+    x, y, base: float = math.e, *, k: int = 3, standardize: bool = True, random_state=None
+) -> float:
+    """MI between continuous ``x`` and discrete ``y`` (labels), Ross (2014).
+
+    For each point, ``d_i`` is the distance to its k-th neighbour among the points of the same
+    label (``k`` lowered to the label's count minus one), ``m_i`` the number of points of any
+    label strictly within ``d_i`` (itself included): ``I = psi(n) + <psi(k_i)> - <psi(N_i)> -
+    <psi(m_i)>``, ``N_i`` the size of ``x_i``'s label. Points whose label occurs once are
+    dropped, as in scikit-learn's ``mutual_info_classif``. If only ``x`` has a discrete dtype,
+    the two are swapped. Cost: one KD-tree query (labels are separated by an extra coordinate,
+    no loop over labels) and one count.
+    """
+    return _api.mutual_information(
+        x, y, "ross", base, k=k, standardize=standardize, random_state=random_state
+    )
+
+
+def mixed_mutual_information(
+    x, y, base: float = math.e, *, k: int = 3, standardize: bool = True
+) -> float:
+    """MI of discrete, continuous or mixed variables, Gao, Kannan, Oh & Viswanath (2017).
+
+    ``rho_i`` is the joint k-th neighbour distance (max-norm); where it is 0 (the point sits on
+    an atom) ``k_i`` becomes the number of other points at distance 0, else ``k``; ``n_x(i)``,
+    ``n_y(i)`` count the other points within ``rho_i`` (``<=``) in each marginal:
+    ``I = <psi(k_i) + log n - log(n_x + 1) - log(n_y + 1)>``. Consistent for mixtures of
+    atoms and densities, so ties need no jitter. Cost as KSG.
+    """
+    return _api.mutual_information(x, y, "mixed", base, k=k, standardize=standardize)
+
+
+# --- implementations (registered; inputs already checked by the API) -------------------------
+
+
+def _entropy(x, *, k=3, metric="euclidean", random_state=None) -> float:
+    p = _metric(metric)
+    _check_k(k, x, "x", "knn")
+    check_no_constant_column(
+        x, "x", "its differential entropy is -inf; drop it or use a discrete method"
+    )
+    x, eps = _kth_distances_without_ties(x, k, p, random_state)
+    n, d = x.shape
+    return float(digamma(n) - digamma(k) + _log_unit_ball(d, p) + d * np.mean(np.log(eps)))
+
+
+def _kl(x_p, x_q, *, k=3, metric="euclidean", random_state=None) -> float:
+    p = _metric(metric)
+    _check_k(k, x_p, "x_p", "knn")
+    check_min_samples(x_q, "x_q", k, "knn")
+    rho = kth_neighbor_distances(x_p, k, p)
+    nu = kth_distances_to(x_p, x_q, k, p)
+    if not (rho.all() and nu.all()):
+        rng = _announce_jitter("x_p and x_q", random_state)
+        x_p, x_q = _jittered(x_p, rng), _jittered(x_q, rng)
+        rho, nu = kth_neighbor_distances(x_p, k, p), kth_distances_to(x_p, x_q, k, p)
+    n, d = x_p.shape
+    return float(d * np.mean(np.log(nu / rho)) + math.log(len(x_q) / (n - 1)))
+
+
+def _mi_ksg(x, y, *, k=3, variant=1, standardize=True, random_state=None) -> float:
+    _check_k(k, x, "x", "ksg")
+    if variant not in (1, 2):
+        raise ValueError(f"variant must be 1 or 2 (Kraskov et al. 2004); got {variant!r}")
+    joint, dim_x = _joint(standardize, x, y)
+    joint, eps = _kth_distances_without_ties(joint, k, CHEBYSHEV, random_state)
+    x, y, n = joint[:, :dim_x], joint[:, dim_x:], len(joint)
+    if variant == 1:
+        n_x, n_y = count_within_each([x, y], eps, strict=True)
+        return float(digamma(k) + digamma(n) - np.mean(digamma(n_x + 1) + digamma(n_y + 1)))
+    _, neighbors = k_neighbors(joint, k, CHEBYSHEV)
+    n_x = count_within(x, _marginal_radius(x, neighbors), strict=False)
+    n_y = count_within(y, _marginal_radius(y, neighbors), strict=False)
+    return float(digamma(k) - 1 / k + digamma(n) - np.mean(digamma(n_x) + digamma(n_y)))
+
+
+def _cmi_ksg(x, y, z, *, k=3, standardize=True, random_state=None) -> float:
+    _check_k(k, x, "x", "ksg")
+    joint, dim_x = _joint(standardize, x, y, z)
+    joint, eps = _kth_distances_without_ties(joint, k, CHEBYSHEV, random_state)
+    dim_y = y.shape[1]
+    x, y, z = joint[:, :dim_x], joint[:, dim_x : dim_x + dim_y], joint[:, dim_x + dim_y :]
+    n_xz, n_yz, n_z = count_within_each([np.hstack((x, z)), np.hstack((y, z)), z], eps, strict=True)
+    return float(digamma(k) - np.mean(digamma(n_xz + 1) + digamma(n_yz + 1) - digamma(n_z + 1)))
+
+
+def _mi_ross(x, y, *, k=3, standardize=True, random_state=None) -> float:
+    if is_discrete(x) and not is_discrete(y):
+        x, y = y, x
+    x = as_continuous(x, "x", "ross")
+    _check_k(k, x, "x", "ross")
+    x = _standardized(x) if standardize else x
+    labels, _ = symbol_codes(y)
+    sizes = np.bincount(labels)[labels]
+    kept = sizes > 1  # a label seen once has no neighbour of its own
+    if kept.sum() < 2:
+        raise ValueError("method 'ross' needs labels that occur at least twice in y")
+    x, labels, sizes = x[kept], labels[kept], sizes[kept]
+    k_i = np.minimum(k, sizes - 1)
+    x, radius = _within_label_distances(x, labels, k_i, random_state)
+    m = count_within(x, radius, strict=True) + 1  # itself included
+    return float(
+        digamma(len(x)) + np.mean(digamma(k_i)) - np.mean(digamma(sizes)) - np.mean(digamma(m))
+    )
+
+
+def _mi_mixed(x, y, *, k=3, standardize=True) -> float:
+    _check_k(k, x, "x", "mixed")
+    joint, dim_x = _joint(standardize, x, y)
+    rho = kth_neighbor_distances(joint, k, CHEBYSHEV)
+    on_atom = rho == 0
+    k_i = np.full(len(joint), float(k))
+    if on_atom.any():
+        k_i[on_atom] = count_within(joint, rho, strict=False)[on_atom]
+    n_x, n_y = count_within_each([joint[:, :dim_x], joint[:, dim_x:]], rho, strict=False)
+    n = len(joint)
+    return float(np.mean(digamma(k_i) + math.log(n) - np.log(n_x + 1) - np.log(n_y + 1)))
+
+
+def _cmi_mixed(x, y, z, *, k=3, standardize=True) -> float:
+    """Chain rule: ``I(X; Y | Z) = I(X; (Y, Z)) - I(X; Z)``, each by Gao et al."""
+    return _mi_mixed(x, np.hstack((y, z)), k=k, standardize=standardize) - _mi_mixed(
+        x, z, k=k, standardize=standardize
+    )
+
+
+# --- shared pieces --------------------------------------------------------------------------
+
+
+def _metric(metric: str) -> float:
+    if metric not in _METRICS:
+        raise ValueError(f"metric must be one of {sorted(_METRICS)}; got {metric!r}")
+    return _METRICS[metric]
+
+
+def _check_k(k, samples: np.ndarray, name: str, method: str) -> None:
+    if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
+        raise ValueError(f"k must be a positive integer number of neighbours; got {k!r}")
+    if samples.shape[0] <= k:
+        raise ValueError(
+            f"method {method!r} needs more samples than neighbours: n = {samples.shape[0]} "
+            f"<= k = {k} in {name}"
+        )
+
+
+def _log_unit_ball(d: int, p: float) -> float:
+    if p == CHEBYSHEV:
+        return d * math.log(2)
+    return d / 2 * math.log(math.pi) - float(gammaln(d / 2 + 1))
+
+
+def _standardized(x: np.ndarray) -> np.ndarray:
+    """Each column divided by its standard deviation (constant columns left as they are)."""
+    scale = x.std(axis=0)
+    return x / np.where(scale > 0, scale, 1.0)
+
+
+def _joint(standardize: bool, *blocks: np.ndarray) -> tuple[np.ndarray, int]:
+    joint = np.hstack(blocks)
+    return (_standardized(joint) if standardize else joint), blocks[0].shape[1]
+
+
+def _column_scale(x: np.ndarray) -> np.ndarray:
+    scale = x.std(axis=0)
+    fallback = np.abs(x.mean(axis=0))
+    return np.where(scale > 0, scale, np.where(fallback > 0, fallback, 1.0))
+
+
+def _jittered(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    return x + JITTER * _column_scale(x) * rng.standard_normal(x.shape)
+
+
+def _announce_jitter(name: str, random_state) -> np.random.Generator:
+    from exact._random import as_generator
+
+    warnings.warn(
+        f"{name} has duplicated samples (a k-th neighbour distance of 0); added a jitter of "
+        f"{JITTER:g} x each column's scale. k-NN estimators assume continuous data: for "
+        "discrete or mixed data use a discrete method or method='mixed'",
+        stacklevel=2,
+    )
+    return as_generator(random_state)
+
+
+def _kth_distances_without_ties(points, k, p, random_state):
+    """``(points, eps)``: the k-th neighbour distances, jittering first if any is 0."""
+    eps = kth_neighbor_distances(points, k, p)
+    if eps.all():
+        return points, eps
+    points = _jittered(points, _announce_jitter("the samples", random_state))
+    return points, kth_neighbor_distances(points, k, p)
+
+
+def _marginal_radius(x: np.ndarray, neighbors: np.ndarray) -> np.ndarray:
+    """Largest max-norm distance, in one marginal, from each point to its k joint neighbours."""
+    return np.abs(x[neighbors] - x[:, None, :]).max(axis=(1, 2))
+
+
+def _within_label_distances(x, labels, k_i, random_state):
+    """``(x, d)``: distance from each point to its ``k_i``-th neighbour of the same label.
+
+    One KD-tree over ``x`` with the label as an extra coordinate spaced farther apart than any
+    distance within ``x`` (max-norm), so the nearest points of other labels come last.
+    """
+    spacing = 2 * float(np.ptp(x, axis=0).max()) + 1
+    augmented = np.column_stack((x, labels * spacing))
+    distances, _ = k_neighbors(augmented, int(k_i.max()), CHEBYSHEV)
+    radius = distances[np.arange(len(x)), k_i - 1]
+    if radius.all():
+        return x, radius
+    x = _jittered(x, _announce_jitter("x", random_state))
+    return _within_label_distances(x, labels, k_i, random_state)
+
+
+register("knn", "knn", "continuous", entropy=_entropy, kl_divergence=_kl)
+register(
+    "ksg", "knn", "continuous", mutual_information=_mi_ksg, conditional_mutual_information=_cmi_ksg
+)
+register("ross", "knn", "any", mutual_information=_mi_ross)
+register(
+    "mixed",
+    "knn",
+    "continuous",
+    mutual_information=_mi_mixed,
+    conditional_mutual_information=_cmi_mixed,
+)
