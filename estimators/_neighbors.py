@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -57,16 +58,49 @@ def count_within(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> np.
     ``strict=True`` counts distances ``< radius``, ``strict=False`` distances ``<= radius``.
     A radius of 0 with ``strict=True`` counts nothing. Returns int64 counts, shape ``(n,)``.
     """
+    return count_prepared(prepare_space(points), radius, strict=strict)
+
+
+@dataclass(frozen=True)
+class PreparedSpace:
+    """A space ready for radius counts: sorted values (1-D) or a KD-tree (multi-D)."""
+
+    points: np.ndarray
+    order: np.ndarray | None = None  # 1-D: the sorting permutation
+    tree: KDTree | None = None  # multi-D: scikit-learn's KD-tree, max-norm
+
+
+def prepare_space(points: np.ndarray) -> PreparedSpace:
+    """Sort a 1-D space, or build the KD-tree of a multi-D one: the radius-independent work,
+    which can run while the radii are being computed."""
     if points.shape[1] == 1:
-        return _count_within_sorted(points[:, 0], radius, strict)
-    return _count_within_tree(points, radius, strict)
+        return PreparedSpace(points, order=np.argsort(points[:, 0], kind="stable"))
+    return PreparedSpace(points, tree=KDTree(points, metric="chebyshev"))
 
 
-def count_within_each(spaces: list[np.ndarray], radius: np.ndarray, *, strict: bool):
-    """:func:`count_within` for several spaces at once, in threads (numpy and the trees
-    release the GIL), one list of counts per space."""
-    with ThreadPoolExecutor(max_workers=min(len(spaces), os.cpu_count() or 1)) as pool:
-        return list(pool.map(lambda space: count_within(space, radius, strict=strict), spaces))
+def count_prepared(space: PreparedSpace, radius: np.ndarray, *, strict: bool) -> np.ndarray:
+    """:func:`count_within` on a :func:`prepare_space` result."""
+    if space.order is not None:
+        return _count_within_sorted(space.points[:, 0], space.order, radius, strict)
+    return _count_within_tree(space, radius, strict)
+
+
+def radius_and_counts(spaces: list[np.ndarray], radius_of, *, strict: bool):
+    """``(radius, counts per space)``: the spaces are prepared in worker threads while
+    ``radius_of()`` runs in the caller's thread, then counted in parallel (numpy's sorts and
+    searches and the trees release the GIL).
+
+    ``radius_of`` returns ``(radius, spaces)``: the spaces it measured, which may be jittered
+    copies of the given ones (then they are prepared anew).
+    """
+    with ThreadPoolExecutor(max_workers=max(1, min(len(spaces), os.cpu_count() or 1))) as pool:
+        prepared = [pool.submit(prepare_space, space) for space in spaces]
+        radius, measured = radius_of()
+        if measured[0] is not spaces[0]:
+            prepared = [pool.submit(prepare_space, space) for space in measured]
+        return radius, list(
+            pool.map(lambda ready: count_prepared(ready.result(), radius, strict=strict), prepared)
+        )
 
 
 def _tree(points: np.ndarray) -> cKDTree:
@@ -75,19 +109,18 @@ def _tree(points: np.ndarray) -> cKDTree:
     return cKDTree(points, balanced_tree=False, compact_nodes=False)
 
 
-def _count_within_tree(points: np.ndarray, radius: np.ndarray, strict: bool) -> np.ndarray:
+def _count_within_tree(space: PreparedSpace, radius: np.ndarray, strict: bool) -> np.ndarray:
     """Counts by scikit-learn's KD-tree: its ``count_only`` query counts whole nodes that lie
     inside the ball at once, 4x faster than ``cKDTree.query_ball_point`` in 5-D."""
     bound = np.nextafter(radius, -np.inf) if strict else radius  # d < r  <=>  d <= r⁻
-    counts = np.zeros(len(points), dtype=np.int64)
+    counts = np.zeros(len(space.points), dtype=np.int64)
     valid = np.flatnonzero(bound >= 0)
-    tree = KDTree(points, metric="chebyshev")
-    counts[valid] = tree.query_radius(points[valid], bound[valid], count_only=True) - 1
+    found = space.tree.query_radius(space.points[valid], bound[valid], count_only=True)
+    counts[valid] = found - 1  # the point itself
     return counts
 
 
-def _count_within_sorted(values: np.ndarray, radius: np.ndarray, strict: bool) -> np.ndarray:
-    order = np.argsort(values, kind="stable")
+def _count_within_sorted(values, order, radius, strict) -> np.ndarray:
     s, r = values[order], radius[order]  # queries in sorted order: cache-friendly
     within = np.less if strict else np.less_equal
     upper = np.searchsorted(s, s + r, side="left" if strict else "right")

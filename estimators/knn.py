@@ -43,10 +43,10 @@ from ._neighbors import (
     CHEBYSHEV,
     EUCLIDEAN,
     count_within,
-    count_within_each,
     k_neighbors,
     kth_distances_to,
     kth_neighbor_distances,
+    radius_and_counts,
 )
 from ._registry import register
 
@@ -196,11 +196,13 @@ def _mi_ksg(x, y, *, k=3, variant=1, standardize=True, random_state=None) -> flo
     if variant not in (1, 2):
         raise ValueError(f"variant must be 1 or 2 (Kraskov et al. 2004); got {variant!r}")
     joint, dim_x = _joint(standardize, x, y)
-    joint, eps = _kth_distances_without_ties(joint, k, CHEBYSHEV, random_state)
-    x, y, n = joint[:, :dim_x], joint[:, dim_x:], len(joint)
+    n = len(joint)
     if variant == 1:
-        n_x, n_y = count_within_each([x, y], eps, strict=True)
+        columns = [np.arange(dim_x), np.arange(dim_x, joint.shape[1])]
+        _, (n_x, n_y) = _joint_radius_and_counts(joint, columns, k, random_state, strict=True)
         return float(digamma(k) + digamma(n) - np.mean(digamma(n_x + 1) + digamma(n_y + 1)))
+    joint, _ = _kth_distances_without_ties(joint, k, CHEBYSHEV, random_state)
+    x, y = joint[:, :dim_x], joint[:, dim_x:]
     _, neighbors = k_neighbors(joint, k, CHEBYSHEV)
     n_x = count_within(x, _marginal_radius(x, neighbors), strict=False)
     n_y = count_within(y, _marginal_radius(y, neighbors), strict=False)
@@ -210,10 +212,11 @@ def _mi_ksg(x, y, *, k=3, variant=1, standardize=True, random_state=None) -> flo
 def _cmi_ksg(x, y, z, *, k=3, standardize=True, random_state=None) -> float:
     _check_k(k, x, "x", "ksg")
     joint, dim_x = _joint(standardize, x, y, z)
-    joint, eps = _kth_distances_without_ties(joint, k, CHEBYSHEV, random_state)
-    dim_y = y.shape[1]
-    x, y, z = joint[:, :dim_x], joint[:, dim_x : dim_x + dim_y], joint[:, dim_x + dim_y :]
-    n_xz, n_yz, n_z = count_within_each([np.hstack((x, z)), np.hstack((y, z)), z], eps, strict=True)
+    dim_xy = dim_x + y.shape[1]
+    x_cols, y_cols = np.arange(dim_x), np.arange(dim_x, dim_xy)
+    z_cols = np.arange(dim_xy, joint.shape[1])
+    columns = [np.r_[x_cols, z_cols], np.r_[y_cols, z_cols], z_cols]
+    _, (n_xz, n_yz, n_z) = _joint_radius_and_counts(joint, columns, k, random_state, strict=True)
     return float(digamma(k) - np.mean(digamma(n_xz + 1) + digamma(n_yz + 1) - digamma(n_z + 1)))
 
 
@@ -245,7 +248,8 @@ def _mi_mixed(x, y, *, k=3, standardize=True) -> float:
     k_i = np.full(len(joint), float(k))
     if on_atom.any():
         k_i[on_atom] = count_within(joint, rho, strict=False)[on_atom]
-    n_x, n_y = count_within_each([joint[:, :dim_x], joint[:, dim_x:]], rho, strict=False)
+    marginals = [joint[:, :dim_x], joint[:, dim_x:]]
+    _, (n_x, n_y) = radius_and_counts(marginals, lambda: (rho, marginals), strict=False)
     n = len(joint)
     return float(np.mean(digamma(k_i) + math.log(n) - np.log(n_x + 1) - np.log(n_y + 1)))
 
@@ -322,6 +326,19 @@ def _kth_distances_without_ties(points, k, p, random_state):
         return points, eps
     points = _jittered(points, _announce_jitter("the samples", random_state))
     return points, kth_neighbor_distances(points, k, p)
+
+
+def _joint_radius_and_counts(joint, columns, k, random_state, *, strict):
+    """The joint k-th neighbour distances (jittering ties first) and, for each marginal (a
+    list of column indices), the counts within them. The marginals are sorted or indexed in
+    worker threads while the joint tree is built and queried."""
+    marginals = [joint[:, c] for c in columns]
+
+    def radius_of():
+        measured, eps = _kth_distances_without_ties(joint, k, CHEBYSHEV, random_state)
+        return eps, marginals if measured is joint else [measured[:, c] for c in columns]
+
+    return radius_and_counts(marginals, radius_of, strict=strict)
 
 
 def _marginal_radius(x: np.ndarray, neighbors: np.ndarray) -> np.ndarray:

@@ -31,6 +31,7 @@ FAMILIES = {  # family: (method for entropy or None, method for MI, continuous d
     "kde": ("kde", "kde", True),
     "gaussian": ("gaussian", "gaussian", True),
     "gaussian-copula": (None, "gaussian-copula", True),
+    "k-NN (knn / ksg)": ("knn", "ksg", True),
 }
 
 
