@@ -8,7 +8,7 @@ families live in their own modules (:mod:`estimators.discrete`, :mod:`estimators
 their methods on import.
 """
 
-from . import discrete, gaussian, histogram, kde, knn
+from . import discrete, gaussian, histogram, kde, knn, neural  # neural imports torch lazily
 from ._api import (
     auto_method,
     conditional_mutual_information,
@@ -30,4 +30,5 @@ __all__ = [
     "knn",
     "methods_for",
     "mutual_information",
+    "neural",
 ]
