@@ -243,6 +243,7 @@ class _Settings:
         if not isinstance(self.tau, Real) or not self.tau > 0:
             raise ValueError(f"tau must be > 0; got {self.tau!r}")
         check_flag(self.progress, "progress")
+        _device(_torch(), self.device)
 
 
 def _device(torch, device):
@@ -298,7 +299,7 @@ class _Streaming:
         rows = scores.shape[0]
         self.infonce_sum += float(infonce_bound(scores)) * rows
         self.infonce_rows += rows
-        self.log_k = math.log(rows)
+        self.log_k = min(math.log(rows), self.log_k or math.inf)  # the smallest block's cap
 
     def add(self, positive, negative) -> None:
         torch = self.torch
@@ -361,6 +362,11 @@ class _Trainer:
         settings, torch = self.settings, self.torch
         diagnostics = Diagnostics(device=str(self.device))
         best_value, best_state, waited = evaluate(), copy.deepcopy(self.critic.state_dict()), 0
+        if not math.isfinite(best_value):
+            raise ValueError(
+                f"the critic's bound is {best_value} before any training (step 0): the critic "
+                "returns non-finite scores for these inputs; no estimate can be made"
+            )
         diagnostics.curve.append((0, best_value))
         batch = min(settings.batch_size, n_train)
         steps = range(1, settings.max_steps + 1)
@@ -528,11 +534,13 @@ class NeuralMI:
         )
 
     def _held_out_value(self, torch, x, y) -> float:
-        block = min(self.settings.eval_block, len(x))
+        """The bound over every row, in nearly equal blocks of at most ``eval_block`` rows."""
         stream = _Streaming(torch, self.settings.tau)
+        blocks = np.array_split(np.arange(len(x)), -(-len(x) // self.settings.eval_block))
         with torch.no_grad():
-            for start in range(0, len(x) - block + 1, block):
-                stream.add_matrix(self.critic_(x[start : start + block], y[start : start + block]))
+            for rows in blocks:
+                rows = torch.as_tensor(rows, device=x.device)
+                stream.add_matrix(self.critic_(x[rows], y[rows]))
         self._cap = stream.log_k
         return stream.value(self.settings.bound)
 
