@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from numbers import Integral
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from . import discrete, gaussian
 from ._backend import NumpyOps
@@ -27,15 +27,19 @@ from ._checks import check_finite, check_pmf, in_base
 from ._random import as_generator, check_sample_size
 
 __all__ = [
+    "TASKS",
     "Categorical",
     "Exponential",
     "JointCategorical",
     "JointNormal",
     "Laplace",
+    "MonotoneTransformed",
     "Normal",
     "NormalPair",
     "StudentT",
     "Uniform",
+    "task",
+    "task_names",
 ]
 
 _OPS = NumpyOps()
@@ -346,3 +350,106 @@ def _mean(mean, dim: int) -> np.ndarray:
     if mean.shape != (dim,):
         raise ValueError(f"mean must be a scalar or have shape ({dim},); got {mean.shape}")
     return mean
+
+
+_TRANSFORMS = {
+    "cube": lambda v: v**3,
+    "asinh": np.arcsinh,
+    "normal-cdf": special.ndtr,
+}
+
+
+@dataclass(eq=False)
+class MonotoneTransformed:
+    """A joint normal task with a strictly increasing map applied to every coordinate.
+
+    MI is invariant under invertible transforms of each variable (Kraskov et al. 2004), so the
+    truth is the joint normal's; the samples are no longer Gaussian, which is what separates
+    estimators that assume Gaussianity from those that do not. ``transform`` is ``"cube"``
+    (``v^3``), ``"asinh"`` or ``"normal-cdf"`` (``Phi(v)``, values in (0, 1)).
+    """
+
+    base: JointNormal
+    transform: str
+    quantity = "mutual_information"
+
+    def __post_init__(self):
+        if self.transform not in _TRANSFORMS:
+            raise ValueError(
+                f"transform must be one of {sorted(_TRANSFORMS)}; got {self.transform!r}"
+            )
+
+    def sample(self, n: int, random_state=None) -> tuple[np.ndarray, np.ndarray]:
+        transform = _TRANSFORMS[self.transform]
+        x, y = self.base.sample(n, random_state)
+        return transform(x), transform(y)
+
+    def mutual_information(self, base: float = math.e) -> float:
+        return self.base.mutual_information(base)
+
+    truth = mutual_information
+
+
+def _sparse_normal(dim: int, mi: float) -> JointNormal:
+    """``dim`` + ``dim`` standard normals where only the first pair is correlated: ``mi``
+    nats sit in one coordinate pair among many independent ones."""
+    rho = math.sqrt(-math.expm1(-2 * mi))
+    cov = np.eye(2 * dim)
+    cov[0, dim] = cov[dim, 0] = rho
+    return JointNormal(cov, dim)
+
+
+def _correlated_cov(dim: int, rho: float) -> np.ndarray:
+    """An equicorrelated covariance: ones on the diagonal, ``rho`` elsewhere."""
+    return np.full((dim, dim), rho) + (1 - rho) * np.eye(dim)
+
+
+#: Named ground-truth tasks: name -> a function making the task. Names say the quantity's
+#: family, the dimensions and the level, e.g. ``"gaussian-5+5-mi1"``.
+TASKS = {
+    # entropy
+    "normal-1d": lambda: Normal(0.0, 1.0),
+    "normal-5d": lambda: Normal(np.zeros(5), _correlated_cov(5, 0.5)),
+    "uniform-1d": lambda: Uniform(0.0, 1.0),
+    "uniform-3d": lambda: Uniform([0.0, 0.0, 0.0], [1.0, 2.0, 3.0]),
+    "exponential": lambda: Exponential(1.0),
+    "laplace": lambda: Laplace(0.0, 1.0),
+    "student-t-3": lambda: StudentT(3.0),
+    # mutual information
+    **{
+        f"gaussian-1+1-mi{level:g}": (lambda level=level: JointNormal.correlated(1, 1, level))
+        for level in (0.0, 0.5, 1.0, 2.0)
+    },
+    "gaussian-2+2-mi1": lambda: JointNormal.correlated(2, 2, 1.0),
+    "gaussian-5+5-mi1": lambda: JointNormal.correlated(5, 5, 1.0),
+    "gaussian-20+20-mi2": lambda: JointNormal.correlated(20, 20, 2.0),
+    "gaussian-sparse-10+10-mi1": lambda: _sparse_normal(10, 1.0),
+    **{
+        f"gaussian-1+1-mi1-{name}": (
+            lambda name=name: MonotoneTransformed(JointNormal.correlated(1, 1, 1.0), name)
+        )
+        for name in ("cube", "asinh", "normal-cdf")
+    },
+    "discrete-4x4": lambda: JointCategorical(
+        np.array([[4, 1, 1, 0], [1, 4, 1, 1], [0, 1, 4, 1], [1, 0, 1, 4]]) / 25
+    ),
+    # KL divergence
+    "normal-shift-1d": lambda: NormalPair(0.0, 1.0, 1.0, 1.0),
+    "normal-scale-1d": lambda: NormalPair(0.0, 1.0, 0.0, 4.0),
+    "normal-shift-5d": lambda: NormalPair(np.zeros(5), np.eye(5), np.full(5, 0.5), np.eye(5)),
+    "normal-10d": lambda: NormalPair(
+        np.zeros(10), _correlated_cov(10, 0.3), np.full(10, 0.2), 1.5 * np.eye(10)
+    ),
+}
+
+
+def task(name: str):
+    """The ground-truth task called ``name`` (see :data:`TASKS`)."""
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}; tasks: {', '.join(sorted(TASKS))}")
+    return TASKS[name]()
+
+
+def task_names(quantity: str | None = None) -> list[str]:
+    """The task names, all or those of one quantity, sorted."""
+    return sorted(n for n in TASKS if quantity is None or TASKS[n]().quantity == quantity)
