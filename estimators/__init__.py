@@ -8,7 +8,15 @@ families live in their own modules (:mod:`estimators.discrete`, :mod:`estimators
 their methods on import.
 """
 
-from . import discrete, gaussian, histogram, kde, knn, neural  # neural imports torch lazily
+from . import (  # neural imports torch lazily
+    benchmark,
+    discrete,
+    gaussian,
+    histogram,
+    kde,
+    knn,
+    neural,
+)
 from ._api import (
     auto_method,
     conditional_mutual_information,
@@ -20,6 +28,7 @@ from ._registry import methods_for
 
 __all__ = [
     "auto_method",
+    "benchmark",
     "conditional_mutual_information",
     "discrete",
     "entropy",
