@@ -9,7 +9,8 @@ joblib (``n_jobs``, ``backend``), so the same run can go to any joblib backend.
 estimator and n; :func:`write_csv` writes the rows.
 
 Applicability: a method must estimate the task's quantity, and its kind of data must match
-the task's samples (discrete methods on discrete tasks, continuous ones on continuous tasks).
+the task's samples (discrete methods on discrete tasks, continuous ones on continuous tasks;
+methods for mixed data, such as "ross", wait for a mixed task).
 """
 
 from __future__ import annotations
@@ -47,11 +48,9 @@ def applicable(task_name: str) -> list[str]:
     task = distributions.task(task_name)
     sample = task.sample(8, random_state=0)
     discrete = is_discrete(as_samples(sample if task.quantity == "entropy" else sample[0], "x"))
-    wanted = "discrete" if discrete else "continuous"
+    kinds = ("discrete",) if discrete else ("continuous",)
     return [
-        name
-        for name in methods_for(task.quantity)
-        if lookup(name, task.quantity).data in (wanted, "any")
+        name for name in methods_for(task.quantity) if lookup(name, task.quantity).data in kinds
     ]
 
 
@@ -152,3 +151,62 @@ def write_csv(rows: list[dict], path) -> None:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def plot(rows: list[dict], folder) -> list:
+    """Figures from the rows, if matplotlib is installed: ``estimates.png`` (estimate
+    against n per task, mean and a band of ± one sd over seeds, the truth dashed) and
+    ``errors.png`` (estimator x task heat map of the RMSE at the largest n). Returns the
+    paths written (none without matplotlib)."""
+    try:
+        import matplotlib
+    except ImportError:
+        return []
+    from pathlib import Path
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder = Path(folder)
+    summary = summarize(rows)
+    tasks = list(dict.fromkeys(s["task"] for s in summary))
+    columns = min(4, len(tasks))
+    figure, axes = plt.subplots(
+        -(-len(tasks) // columns),
+        columns,
+        figsize=(4 * columns, 3 * -(-len(tasks) // columns)),
+        squeeze=False,
+    )
+    for axis, task in zip(axes.flat, tasks, strict=False):
+        for estimator in dict.fromkeys(s["estimator"] for s in summary if s["task"] == task):
+            cells = [s for s in summary if s["task"] == task and s["estimator"] == estimator]
+            n = [c["n"] for c in cells]
+            mean = np.array([c["mean"] for c in cells])
+            sd = np.nan_to_num(np.array([c["sd"] for c in cells]))
+            axis.plot(n, mean, marker="o", label=estimator)
+            axis.fill_between(n, mean - sd, mean + sd, alpha=0.2)
+        axis.axhline(cells[0]["truth"], color="black", linestyle="--")
+        axis.set_xscale("log")
+        axis.set_title(task, fontsize=9)
+        axis.legend(fontsize=6)
+    for axis in list(axes.flat)[len(tasks) :]:
+        axis.set_visible(False)
+    figure.tight_layout()
+    figure.savefig(folder / "estimates.png", dpi=100)
+    plt.close(figure)
+
+    largest = max(s["n"] for s in summary)
+    estimators = sorted({s["estimator"] for s in summary})
+    grid = np.full((len(estimators), len(tasks)), np.nan)
+    for s in summary:
+        if s["n"] == largest:
+            grid[estimators.index(s["estimator"]), tasks.index(s["task"])] = s["rmse"]
+    figure, axis = plt.subplots(figsize=(1 + 0.8 * len(tasks), 1 + 0.4 * len(estimators)))
+    image = axis.imshow(np.log10(grid), cmap="viridis")
+    axis.set_xticks(range(len(tasks)), tasks, rotation=60, ha="right", fontsize=7)
+    axis.set_yticks(range(len(estimators)), estimators, fontsize=7)
+    figure.colorbar(image, label=f"log10 RMSE at n = {largest} (nats)")
+    figure.tight_layout()
+    figure.savefig(folder / "errors.png", dpi=100)
+    plt.close(figure)
+    return [folder / "estimates.png", folder / "errors.png"]
