@@ -31,6 +31,8 @@ from numbers import Integral
 import numpy as np
 from scipy.special import digamma, gammaln
 
+from exact._random import as_generator
+
 from . import _api
 from ._inputs import (
     as_continuous,
@@ -313,8 +315,6 @@ def _jittered(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def _announce_jitter(name: str, random_state) -> np.random.Generator:
-    from exact._random import as_generator
-
     warnings.warn(
         f"{name} has duplicated samples (a k-th neighbour distance of 0); added a jitter of "
         f"{JITTER:g} x each column's scale. k-NN estimators assume continuous data: for "
