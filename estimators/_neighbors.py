@@ -1,14 +1,18 @@
 """k-nearest-neighbour mechanics shared by every k-NN estimator: distances and counts.
 
-One ``scipy.spatial.cKDTree`` per space, built once and queried in bulk (``workers=-1``) in
-the tree's own point order, which keeps the traversal cache-friendly (about 2x faster at
-n = 10^6 than querying in input order). Marginal counts are exact at the radius boundary:
-a point counts when its coordinate distance, computed in floating point exactly as the tree
-computes it (``|a - b|``), is below (or at most) the radius — never by comparing against
-``x ± r``, which can misplace a point by one ulp. One-dimensional counts use a sort and
-``np.searchsorted`` with that exact correction; multi-dimensional ones use scikit-learn's
-KD-tree ``count_only`` radius query (strictness by ``nextafter``). Memory is O(n (d + k));
-no Python loop over samples.
+k-th neighbour distances in up to :data:`GRID_MAX_DIM` dimensions come from a quantile grid
+searched by a compiled kernel (:class:`estimators._kernels.QuantileGrid`, about 3x less CPU
+than a KD-tree query at n = 10^6 in 2-D); where the data concentrate on a lower-dimensional
+set (the grid's occupancy above :data:`GRID_MAX_OCCUPANCY`), and in higher dimensions, one
+``scipy.spatial.cKDTree`` per space, built once and queried in bulk (``workers=-1``) in the
+tree's own point order (about 2x faster at n = 10^6 than input order). Both are exact.
+
+Marginal counts are exact at the radius boundary: a point counts when its coordinate
+distance, computed in floating point exactly as the trees compute it (``|a - b|``), is below
+(or at most) the radius — never by comparing against ``x ± r``, which can misplace a point by
+one ulp. One-dimensional counts search the sorted values with that predicate (a compiled
+galloping search); multi-dimensional ones use scikit-learn's KD-tree ``count_only`` radius
+query (strictness by ``nextafter``). Memory is O(n (d + k)); no Python loop over samples.
 """
 
 from __future__ import annotations
@@ -21,11 +25,18 @@ import numpy as np
 from scipy.spatial import cKDTree
 from sklearn.neighbors import KDTree
 
+from ._kernels import QuantileGrid, sorted_radius_counts
+
 EUCLIDEAN, CHEBYSHEV = 2.0, np.inf
+GRID_MAX_DIM = 3  # rings of 3^d cells: beyond a few dimensions a KD-tree prunes better
+GRID_MAX_OCCUPANCY = 64.0  # mean points per point's cell above which the KD-tree is faster
 
 
 def kth_neighbor_distances(points: np.ndarray, k: int, p: float = CHEBYSHEV) -> np.ndarray:
     """Distance from each point to its ``k``-th nearest *other* point, shape ``(n,)``."""
+    grid = _grid(points)
+    if grid is not None:
+        return grid.kth_distances(k, chebyshev=p == CHEBYSHEV)
     tree = _tree(points)
     order = tree.indices  # the tree's own point order: neighbours in memory are near in space
     distances = np.empty(len(points))
@@ -49,6 +60,9 @@ def k_neighbors(points: np.ndarray, k: int, p: float = CHEBYSHEV):
 
 def kth_distances_to(points: np.ndarray, reference: np.ndarray, k: int, p: float) -> np.ndarray:
     """Distance from each of ``points`` to its ``k``-th nearest point of ``reference``."""
+    grid = _grid(reference)
+    if grid is not None:
+        return grid.kth_distances_to(points, k, chebyshev=p == CHEBYSHEV)
     return _tree(reference).query(points, k=[k], p=p, workers=-1)[0][:, 0]
 
 
@@ -105,6 +119,14 @@ def radius_and_counts(spaces: list[np.ndarray], radius_of, *, strict: bool):
         )
 
 
+def _grid(points: np.ndarray) -> QuantileGrid | None:
+    """The quantile grid of ``points``, or None where a KD-tree will be faster."""
+    if points.shape[1] > GRID_MAX_DIM:
+        return None
+    grid = QuantileGrid(points)
+    return grid if grid.occupancy() <= GRID_MAX_OCCUPANCY else None
+
+
 def _tree(points: np.ndarray) -> cKDTree:
     # sliding-midpoint splits and loose bounding boxes: about 30 % faster to build, and
     # as fast to query, as the balanced defaults on the point clouds met here
@@ -123,51 +145,7 @@ def _count_within_tree(space: PreparedSpace, radius: np.ndarray, strict: bool) -
 
 
 def _count_within_sorted(values, order, radius, strict) -> np.ndarray:
-    s, r = values[order], radius[order]  # queries in sorted order: cache-friendly
-    within = np.less if strict else np.less_equal
-    upper = _search_nearly_sorted(s, s + r, side="left" if strict else "right")
-    lower = _search_nearly_sorted(s, s - r, side="right" if strict else "left")
-    upper = _settle(s, r, within, upper, above=True)
-    lower = _settle(s, r, within, lower, above=False)
     counts = np.empty(len(values), dtype=np.int64)
-    counts[order] = np.maximum(upper - lower - 1, 0)  # minus the point itself (when r > 0)
+    # queries in sorted order: each search starts at the point's own position, cache-friendly
+    counts[order] = sorted_radius_counts(values[order], radius[order], strict)
     return counts
-
-
-def _search_nearly_sorted(s: np.ndarray, keys: np.ndarray, side: str) -> np.ndarray:
-    """``np.searchsorted(s, keys)`` for keys that are almost in order: sorting them first
-    (cheap) lets each binary search start where the previous one ended — ~1.7x faster at
-    n = 10^6 than searching in the given order."""
-    order = np.argsort(keys)
-    found = np.empty(len(keys), dtype=np.intp)
-    found[order] = np.searchsorted(s, keys[order], side=side)
-    return found
-
-
-def _settle(s, r, within, index, *, above: bool) -> np.ndarray:
-    """Correct boundary guesses so that exactly the points ``within(|s[j] - s[i]|, r[i])`` lie
-    between the lower and the upper boundary of point ``i``.
-
-    ``searchsorted`` on ``s[i] ± r[i]`` can be off where ``s[i] + r[i]`` rounds; each pass
-    moves a misplaced boundary over one run of equal values, using the predicate itself.
-    The first pass checks every point, later ones only the boundaries that moved.
-    """
-    n = len(s)
-    step = 0 if above else -1  # the element just outside is s[index] above, s[index-1] below
-    active = np.arange(n)
-    while active.size:
-        here, radius, guess = s[active], r[active], index[active]
-        outside, inside = guess + step, guess - 1 - step
-        grow = within(np.abs(s[np.clip(outside, 0, n - 1)] - here), radius)
-        grow &= (outside >= 0) & (outside < n)
-        neighbour = s[np.clip(inside, 0, n - 1)]
-        shrink = ~within(np.abs(neighbour - here), radius) & (inside >= 0) & (inside < n)
-        shrink &= ~grow & ((neighbour >= here) if above else (neighbour <= here))
-        if above:
-            index[active[grow]] = np.searchsorted(s, s[outside[grow]], side="right")
-            index[active[shrink]] = np.searchsorted(s, s[inside[shrink]], side="left")
-        else:
-            index[active[grow]] = np.searchsorted(s, s[outside[grow]], side="left")
-            index[active[shrink]] = np.searchsorted(s, s[inside[shrink]], side="right")
-        active = active[grow | shrink]
-    return index

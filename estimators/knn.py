@@ -12,9 +12,10 @@ Methods registered in the public API:
   continuous parts (Gao, Kannan, Oh & Viswanath 2017).
 
 All values in nats before the API converts them. The neighbour searches and counts are the
-shared ones of :mod:`estimators._neighbors`: one KD-tree per space, bulk queries in tree order,
-exact boundary counts. Cost ``O(n log n)`` per space in low dimension (a KD-tree degrades
-towards ``O(n^2)`` as d grows past ~20); memory ``O(n (d + k))``.
+shared ones of :mod:`estimators._neighbors`: a compiled quantile-grid search in up to three
+dimensions, otherwise one KD-tree per space queried in bulk in tree order; exact boundary
+counts. Cost ``O(n log n)`` per space in low dimension (a KD-tree degrades towards ``O(n^2)``
+as d grows past ~20); memory ``O(n (d + k))``.
 
 Ties: the continuous estimators assume no two samples coincide. Where a k-th neighbour
 distance is exactly 0 (duplicated rows), they add a jitter of ``1e-10`` times each column's

@@ -1,0 +1,100 @@
+"""The shared k-NN mechanics: the quantile-grid search and the sorted counts are exact.
+
+Every result is compared point for point with scipy's cKDTree (a brute-force-equivalent
+reference): the grid must find the same k-th distance, not an approximation of it.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from scipy.spatial import cKDTree
+
+from estimators import _neighbors
+from estimators._kernels import QuantileGrid, sorted_radius_counts
+
+CHEBYSHEV, EUCLIDEAN = np.inf, 2.0
+
+
+def _tree_kth(points, k, p):
+    return cKDTree(points).query(points, k=[k + 1], p=p)[0][:, 0]
+
+
+def _clouds(seed):
+    """Point clouds that stress a grid: heavy tails, ties, a tight cluster among outliers."""
+    rng = np.random.default_rng(seed)
+    yield "gaussian", rng.standard_normal((3000, 2))
+    yield "cauchy", rng.standard_cauchy((3000, 2))
+    yield "rounded", np.round(rng.standard_normal((3000, 2)), 1)  # many exact duplicates
+    cluster = np.vstack((rng.standard_normal((2990, 3)) * 1e-6, rng.standard_normal((10, 3)) * 1e3))
+    yield "cluster", cluster
+    yield "1-d", rng.exponential(size=(3000, 1))
+
+
+@pytest.mark.parametrize("p", [CHEBYSHEV, EUCLIDEAN])
+@pytest.mark.parametrize("k", [1, 3, 10])
+def test_grid_kth_distances_equal_the_tree(p, k):
+    for name, points in _clouds(k):
+        found = QuantileGrid(points).kth_distances(k, chebyshev=p == CHEBYSHEV)
+        np.testing.assert_array_equal(found, _tree_kth(points, k, p), err_msg=name)
+
+
+@pytest.mark.parametrize("p", [CHEBYSHEV, EUCLIDEAN])
+def test_grid_distances_to_another_sample_equal_the_tree(p):
+    rng = np.random.default_rng(1)
+    reference = rng.standard_normal((2000, 2))
+    queries = 3 * rng.standard_normal((1500, 2))  # many fall outside the reference's range
+    found = QuantileGrid(reference).kth_distances_to(queries, 4, chebyshev=p == CHEBYSHEV)
+    expected = cKDTree(reference).query(queries, k=[4], p=p)[0][:, 0]
+    np.testing.assert_array_equal(found, expected)
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_grid_with_as_few_points_as_neighbours_plus_one(n):
+    points = np.random.default_rng(n).standard_normal((n, 2))
+    found = QuantileGrid(points).kth_distances(n - 1, chebyshev=True)
+    np.testing.assert_array_equal(found, _tree_kth(points, n - 1, CHEBYSHEV))
+
+
+def test_occupancy_flags_concentrated_data_and_the_tree_takes_over():
+    rng = np.random.default_rng(2)
+    spread = rng.standard_normal((20000, 2))
+    line = np.repeat(rng.standard_normal((20000, 1)), 2, axis=1)  # all mass on the diagonal
+    line[:, 1] += 1e-9 * rng.standard_normal(20000)
+    assert QuantileGrid(spread).occupancy() < 8  # ~ points per cell + 1 = 5 when even
+    assert QuantileGrid(line).occupancy() > _neighbors.GRID_MAX_OCCUPANCY
+    assert _neighbors._grid(spread) is not None and _neighbors._grid(line) is None
+    for points in (spread, line):
+        found = _neighbors.kth_neighbor_distances(points, 3)
+        np.testing.assert_array_equal(found, _tree_kth(points, 3, CHEBYSHEV))
+
+
+def test_high_dimensions_use_the_tree_and_agree():
+    points = np.random.default_rng(3).standard_normal((2000, _neighbors.GRID_MAX_DIM + 1))
+    assert _neighbors._grid(points) is None
+    np.testing.assert_array_equal(
+        _neighbors.kth_neighbor_distances(points, 3, EUCLIDEAN), _tree_kth(points, 3, EUCLIDEAN)
+    )
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_sorted_counts_equal_brute_force_at_rounding_edges(strict):
+    # values with a large offset and radii equal to actual gaps: s[i] + r rounds, so only the
+    # predicate |s[j] - s[i]| < r itself (as the tree evaluates it) gives these counts
+    rng = np.random.default_rng(4)
+    s = np.sort(1e6 + np.round(rng.standard_normal(1500) * 1e3) / 7)
+    radius = np.abs(s - s[rng.permutation(1500)])
+    gaps = np.abs(s[None, :] - s[:, None])
+    inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
+    expected = inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
+    np.testing.assert_array_equal(sorted_radius_counts(s, radius, strict), expected)
+
+
+def test_kernels_give_the_same_results_from_concurrent_threads():
+    rng = np.random.default_rng(5)
+    clouds = [rng.standard_normal((5000, 2)) for _ in range(4)]
+    expected = [_tree_kth(points, 3, CHEBYSHEV) for points in clouds]
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda c: QuantileGrid(c).kth_distances(3, chebyshev=True), clouds))
+    for f, e in zip(found, expected, strict=True):
+        np.testing.assert_array_equal(f, e)
