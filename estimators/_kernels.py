@@ -15,20 +15,35 @@
   :mod:`estimators._neighbors` falls back to a KD-tree when mass concentrates on a
   lower-dimensional set (e.g. near-deterministic dependence).
 
-The parallel kernels are entered under one lock: numba's default ``workqueue`` threading
-layer must not be entered from two Python threads at once.
+The kernels are serial, release the GIL (``nogil``) and work on a range of rows; they run in
+parallel over chunks of rows in a thread pool (:func:`_over_chunks`), so no numba threading
+layer is involved: safe to call from several threads at once and in forked processes.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-import threading
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
 
-KERNEL_LOCK = threading.Lock()
-_CHUNK = 2048  # queries per parallel task: one scratch allocation per chunk
+_MIN_CHUNK = 4096  # rows per task: below this, thread hand-off costs more than it saves
+
+
+def _over_chunks(kernel, n: int, *args) -> None:
+    """Run ``kernel(*args, start, stop)`` over ``[0, n)`` in chunks on a thread pool (a few
+    chunks per core, for balance; one call in this thread when ``n`` is small)."""
+    workers = os.cpu_count() or 1
+    chunks = max(1, min(4 * workers, n // _MIN_CHUNK))
+    if chunks == 1:
+        kernel(*args, 0, n)
+        return
+    bounds = np.linspace(0, n, chunks + 1).astype(np.int64)
+    with ThreadPoolExecutor(min(workers, chunks)) as pool:
+        list(pool.map(lambda span: kernel(*args, *span), itertools.pairwise(bounds)))
 
 
 @numba.njit(cache=True, inline="always")
@@ -72,20 +87,18 @@ def _first_within_below(s, i, radius, strict):
     return inside
 
 
-@numba.njit(parallel=True, cache=True)
-def _sorted_radius_counts(s, radius, strict):
-    counts = np.empty(s.shape[0], np.int64)
-    for task in numba.prange(s.shape[0]):
-        i = np.int64(task)
+@numba.njit(nogil=True, cache=True)
+def _sorted_radius_counts(s, radius, strict, counts, start, stop):
+    for i in range(start, stop):
         above = _last_within_above(s, i, radius[i], strict)
         counts[i] = above - _first_within_below(s, i, radius[i], strict)
-    return counts
 
 
 def sorted_radius_counts(s: np.ndarray, radius: np.ndarray, strict: bool) -> np.ndarray:
     """Counts of other values within each radius, for ascending ``s`` and radii in its order."""
-    with KERNEL_LOCK:
-        return _sorted_radius_counts(s, radius, strict)
+    counts = np.empty(len(s), dtype=np.int64)
+    _over_chunks(_sorted_radius_counts, len(s), s, radius, strict, counts)
+    return counts
 
 
 # --- quantile grid ---------------------------------------------------------------------------
@@ -103,14 +116,11 @@ def axis_cuts(points: np.ndarray, cells: int, sample_size: int = 20_000) -> np.n
     return np.ascontiguousarray(np.quantile(points[::step], levels, axis=0).T)
 
 
-@numba.njit(parallel=True, cache=True)
-def _cell_coordinates(points, cuts):
+@numba.njit(nogil=True, cache=True)
+def _cell_coordinates(points, cuts, coords, start, stop):
     """Each point's cell index along each axis: the number of cuts ``<=`` its coordinate."""
-    n, d = points.shape
-    coords = np.empty((n, d), np.int64)
-    for task in numba.prange(n):
-        i = np.int64(task)
-        for a in range(d):
+    for i in range(start, stop):
+        for a in range(points.shape[1]):
             low, high = 0, cuts.shape[1]
             while low < high:
                 middle = (low + high) // 2
@@ -119,14 +129,24 @@ def _cell_coordinates(points, cuts):
                 else:
                     high = middle
             coords[i, a] = low
+
+
+def cell_coordinates(points: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    coords = np.empty(points.shape, dtype=np.int64)
+    _over_chunks(_cell_coordinates, len(points), points, cuts, coords)
     return coords
 
 
-@numba.njit(parallel=True, cache=True)
-def _gather_rows(rows, order):
-    gathered = np.empty((order.shape[0], rows.shape[1]), rows.dtype)
-    for task in numba.prange(order.shape[0]):
-        gathered[task] = rows[order[task]]
+@numba.njit(nogil=True, cache=True)
+def _gather_rows(rows, order, gathered, start, stop):
+    for i in range(start, stop):
+        gathered[i] = rows[order[i]]
+
+
+def gather_rows(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``rows[order]`` as a new C-contiguous array, gathered in parallel."""
+    gathered = np.empty((len(order), rows.shape[1]), dtype=rows.dtype)
+    _over_chunks(_gather_rows, len(order), rows, order, gathered)
     return gathered
 
 
@@ -273,36 +293,22 @@ def _unvisited_bound(x, home, r, below, above, cells):
     return bound
 
 
-@numba.njit(parallel=True, cache=True)
-def _grid_kth(points, starts, cells, below, above, queries, homes, skips, k, chebyshev):
-    m, d = queries.shape
-    distances = np.empty(m)
-    n_chunks = (m + _CHUNK - 1) // _CHUNK
-    for chunk in numba.prange(n_chunks):
-        best = np.empty(k)
-        offset = np.zeros(d, np.int64)
-        for q in range(chunk * _CHUNK, min(m, (chunk + 1) * _CHUNK)):
-            best[:] = np.inf
-            x, home = queries[q], homes[q]
-            for r in range(cells):
-                _scan_ring(
-                    points,
-                    starts,
-                    cells,
-                    x,
-                    home,
-                    r,
-                    skips[q],
-                    best,
-                    offset,
-                    below,
-                    above,
-                    chebyshev,
-                )
-                if best[k - 1] <= _unvisited_bound(x, home, r, below, above, cells):
-                    break
-            distances[q] = best[k - 1]
-    return distances
+@numba.njit(nogil=True, cache=True)
+def _grid_kth(
+    points, starts, cells, below, above, queries, homes, skips, k, chebyshev, out, start, stop
+):
+    best = np.empty(k)
+    offset = np.zeros(queries.shape[1], np.int64)
+    for q in range(start, stop):
+        best[:] = np.inf
+        x, home = queries[q], homes[q]
+        for r in range(cells):
+            _scan_ring(
+                points, starts, cells, x, home, r, skips[q], best, offset, below, above, chebyshev
+            )
+            if best[k - 1] <= _unvisited_bound(x, home, r, below, above, cells):
+                break
+        out[q] = best[k - 1]
 
 
 class QuantileGrid:
@@ -316,10 +322,10 @@ class QuantileGrid:
         n, d = points.shape
         self.cells = cells_per_axis(n, d, points_per_cell)
         self.cuts = axis_cuts(points, self.cells)
-        coords = _cell_coordinates(points, self.cuts)
+        coords = cell_coordinates(points, self.cuts)
         self.order, self.starts = _counting_order(_flat_ids(coords, self.cells), self.cells**d)
-        self.points = _gather_rows(points, self.order)
-        self.homes = _gather_rows(coords, self.order)
+        self.points = gather_rows(points, self.order)
+        self.homes = gather_rows(coords, self.order)
         self.below, self.above = _axis_extents(points, coords, self.cells)
 
     def occupancy(self) -> float:
@@ -338,27 +344,18 @@ class QuantileGrid:
 
     def kth_distances_to(self, queries: np.ndarray, k: int, chebyshev: bool) -> np.ndarray:
         """Distance from each query to its ``k``-th nearest grid point, in query order."""
-        coords = _cell_coordinates(queries, self.cuts)
+        coords = cell_coordinates(queries, self.cuts)
         order = np.argsort(_flat_ids(coords, self.cells), kind="stable")
         skips = np.full(len(queries), -1, dtype=np.int64)
         found = self._query(
-            _gather_rows(queries, order), _gather_rows(coords, order), skips, k, chebyshev
+            gather_rows(queries, order), gather_rows(coords, order), skips, k, chebyshev
         )
         distances = np.empty(len(found))
         distances[order] = found
         return distances
 
     def _query(self, queries, homes, skips, k, chebyshev):
-        with KERNEL_LOCK:
-            return _grid_kth(
-                self.points,
-                self.starts,
-                self.cells,
-                self.below,
-                self.above,
-                queries,
-                homes,
-                skips,
-                k,
-                chebyshev,
-            )
+        distances = np.empty(len(queries))
+        grid = (self.points, self.starts, self.cells, self.below, self.above)
+        _over_chunks(_grid_kth, len(queries), *grid, queries, homes, skips, k, chebyshev, distances)
+        return distances
