@@ -4,6 +4,7 @@ Every result is compared point for point with scipy's cKDTree (a brute-force-equ
 reference): the grid must find the same k-th distance, not an approximation of it.
 """
 
+import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -98,3 +99,16 @@ def test_kernels_give_the_same_results_from_concurrent_threads():
         found = list(pool.map(lambda c: QuantileGrid(c).kth_distances(3, chebyshev=True), clouds))
     for f, e in zip(found, expected, strict=True):
         np.testing.assert_array_equal(f, e)
+
+
+def _kth_in_child(points):
+    return QuantileGrid(points).kth_distances(3, chebyshev=True)
+
+
+def test_kernels_work_in_a_forked_process_after_use_in_the_parent():
+    # an OpenMP-backed parallel kernel would abort a forked child; ours use plain threads
+    points = np.random.default_rng(6).standard_normal((20000, 2))
+    expected = QuantileGrid(points).kth_distances(3, chebyshev=True)  # threads started here
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        found = pool.apply(_kth_in_child, (points,))
+    np.testing.assert_array_equal(found, expected)
