@@ -25,10 +25,10 @@ import numpy as np
 from scipy.spatial import cKDTree
 from sklearn.neighbors import KDTree
 
-from ._kernels import QuantileGrid, sorted_radius_counts
+from ._kernels import MAX_DIM, QuantileGrid, sorted_radius_counts
 
 EUCLIDEAN, CHEBYSHEV = 2.0, np.inf
-GRID_MAX_DIM = 3  # rings of 3^d cells: beyond a few dimensions a KD-tree prunes better
+GRID_MAX_DIM = MAX_DIM  # rings of 3^d cells: beyond a few dimensions a KD-tree prunes better
 GRID_MAX_OCCUPANCY = 64.0  # mean points per point's cell above which the KD-tree is faster
 
 
