@@ -21,8 +21,10 @@ def _torch_module():
 
 def is_tensor(x: Any) -> bool:
     """True when ``x`` is a ``torch.Tensor`` (without importing torch)."""
-    torch = _torch_module()
-    return torch is not None and isinstance(x, torch.Tensor)
+    # getattr: while another thread is still importing torch, the module is in sys.modules
+    # without its attributes — and no tensor can exist yet
+    tensor_type = getattr(_torch_module(), "Tensor", None)
+    return tensor_type is not None and isinstance(x, tensor_type)
 
 
 class NumpyOps:

@@ -1,11 +1,14 @@
 """exact's discrete formulas on torch tensors: same numbers, torch out, gradients, devices."""
 
 import math
+import sys
+import types
 
 import numpy as np
 import pytest
 
 import exact
+from exact._backend import is_tensor
 
 torch = pytest.importorskip("torch")
 
@@ -128,3 +131,10 @@ def test_cuda_tensors_stay_on_cuda():
     np.testing.assert_allclose(
         exact.entropy(p).detach().cpu().numpy(), exact.entropy(P), atol=1e-12
     )
+
+
+def test_a_partially_imported_torch_is_not_mistaken_for_tensors(monkeypatch):
+    # another thread may be importing torch: sys.modules holds a module without attributes yet
+    monkeypatch.setitem(sys.modules, "torch", types.ModuleType("torch"))
+    assert not is_tensor(np.ones(3))
+    assert exact.entropy([0.5, 0.5], base=2) == pytest.approx(1.0)
