@@ -54,6 +54,7 @@ from ._neighbors import (
 from ._registry import register
 
 JITTER = 1e-10
+_SMALLEST_RADIUS = np.nextafter(0.0, 1.0)
 _METRICS = {"euclidean": EUCLIDEAN, "chebyshev": CHEBYSHEV}
 
 __all__ = [
@@ -157,11 +158,17 @@ def mixed_mutual_information(
 ) -> float:
     """MI of discrete, continuous or mixed variables, Gao, Kannan, Oh & Viswanath (2017).
 
-    ``rho_i`` is the joint k-th neighbour distance (max-norm); where it is 0 (the point sits on
-    an atom) ``k_i`` becomes the number of other points at distance 0, else ``k``; ``n_x(i)``,
-    ``n_y(i)`` count the other points within ``rho_i`` (``<=``) in each marginal:
-    ``I = <psi(k_i) + log n - log(n_x + 1) - log(n_y + 1)>``. Consistent for mixtures of
-    atoms and densities, so ties need no jitter. Cost as KSG.
+    ``rho_i`` is the joint k-th neighbour distance (max-norm). Off the atoms (``rho_i > 0``)
+    ``k_i = k`` and ``n_x(i)``, ``n_y(i)`` count the points strictly within ``rho_i`` in each
+    marginal, the point itself included; on an atom (``rho_i = 0``) every count is of the
+    points at distance 0, itself included:
+    ``I = psi(n) + <psi(k_i) - psi(n_x) - psi(n_y)>``.
+    This is the paper's estimator with digammas in place of its ``log n``, ``log(n_x + 1)``,
+    ``log(n_y + 1)`` (the same limit): off the atoms it is KSG variant 1, on discrete data a
+    digamma-corrected plug-in. The log form is biased by about ``log(m + 1) - psi(m)`` per
+    point with ``m`` marginal neighbours — -0.29 nats on a 4-label x normal task at n = 5,000,
+    where marginal counts are small. Consistent for mixtures of atoms and densities, so ties
+    need no jitter. Cost as KSG.
     """
     return _api.mutual_information(x, y, "mixed", base, k=k, standardize=standardize)
 
@@ -247,14 +254,15 @@ def _mi_mixed(x, y, *, k=3, standardize=True) -> float:
     _check_k(k, x, "x", "mixed")
     joint, dim_x = _joint(standardize, x, y)
     rho = kth_neighbor_distances(joint, k, CHEBYSHEV)
-    on_atom = rho == 0
+    # "< radius" with the smallest positive radius counts exactly the points at distance 0
+    radius = np.maximum(rho, _SMALLEST_RADIUS)
     k_i = np.full(len(joint), float(k))
+    on_atom = rho == 0
     if on_atom.any():
-        k_i[on_atom] = count_within(joint, rho, strict=False)[on_atom]
+        k_i[on_atom] = 1 + count_within(joint, radius, strict=True)[on_atom]
     marginals = [joint[:, :dim_x], joint[:, dim_x:]]
-    _, (n_x, n_y) = radius_and_counts(marginals, lambda: (rho, marginals), strict=False)
-    n = len(joint)
-    return float(np.mean(digamma(k_i) + math.log(n) - np.log(n_x + 1) - np.log(n_y + 1)))
+    _, (n_x, n_y) = radius_and_counts(marginals, lambda: (radius, marginals), strict=True)
+    return float(digamma(len(joint)) + np.mean(digamma(k_i) - digamma(n_x + 1) - digamma(n_y + 1)))
 
 
 def _cmi_mixed(x, y, z, *, k=3, standardize=True) -> float:
