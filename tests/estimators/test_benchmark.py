@@ -1,11 +1,15 @@
-"""The benchmark runner: applicability, tidy rows, failures recorded, parallel = serial."""
+"""The benchmark runner: applicability, tidy rows, failures and timeouts recorded, parallel
+and Dask = serial, the progress bar."""
 
 import csv
 import math
+import socket
+import time
 
 import numpy as np
+import pytest
 
-from estimators import benchmark
+from estimators import _registry, benchmark
 
 
 def test_applicable_methods_match_the_task_data():
@@ -59,3 +63,129 @@ def test_summary_and_csv(tmp_path):
     with open(path) as handle:
         written = list(csv.DictReader(handle))
     assert [float(r["estimate"]) for r in written] == [r["estimate"] for r in rows]
+
+
+def test_methods_for_mixed_data_run_on_the_discrete_continuous_tasks():
+    assert benchmark.applicable("mixed-2-labels") == ["mixed", "ross"]
+    (row,) = benchmark.run(["mixed-4-labels"], sizes=[2000], seeds=[0], methods=["ross"])
+    # Ross (2014) at n = 2000, k = 3: bias and sd are a few hundredths of a nat
+    assert row["estimate"] == pytest.approx(row["truth"], abs=0.1)
+
+
+# --- timeouts --------------------------------------------------------------------------------
+
+SLOW_FOR = 30.0  # seconds the injected estimator would run if nothing stopped it
+
+
+def _slow_entropy(x):
+    deadline = time.perf_counter() + SLOW_FOR
+    while time.perf_counter() < deadline:
+        time.sleep(0.005)
+    return 0.0
+
+
+@pytest.fixture
+def slow_method(monkeypatch):
+    """A registered method "slow" (entropy, continuous data) that takes SLOW_FOR seconds."""
+    method = _registry.Method("slow", "test", "continuous", {"entropy": _slow_entropy})
+    monkeypatch.setitem(_registry._METHODS, "slow", method)
+    return "slow"
+
+
+@pytest.mark.parametrize(("backend", "n_jobs"), [(None, None), ("threading", 2)])
+def test_a_cell_past_its_timeout_is_stopped_recorded_and_the_run_goes_on(
+    slow_method, backend, n_jobs
+):
+    start = time.perf_counter()
+    rows = benchmark.run(
+        ["normal-1d"],
+        sizes=[100],
+        seeds=[0, 1],
+        methods=["gaussian", slow_method],
+        timeout=0.3,
+        backend=backend,
+        n_jobs=n_jobs,
+    )
+    elapsed = time.perf_counter() - start
+    slow = [r for r in rows if r["estimator"] == slow_method]
+    done = [r for r in rows if r["estimator"] == "gaussian"]
+    assert len(slow) == len(done) == 2
+    assert all(r["failure"] == "timeout after 0.3 s" and math.isnan(r["estimate"]) for r in slow)
+    assert all(not r["failure"] and math.isfinite(r["estimate"]) for r in done)
+    assert elapsed < SLOW_FOR / 3  # the slow cells were stopped, not waited for
+
+
+def test_a_timeout_is_raised_in_time_or_cleared_never_left_pending():
+    # Deadlines that fall just before, during or after the call's end: each call returns
+    # or raises CellTimeout inside the call; afterwards no stray exception arrives.
+    outcomes = set()
+    for _ in range(200):
+        try:
+            benchmark._call_with_time_limit(lambda: sum(range(20_000)), 0.0005)
+            outcomes.add("returned")
+        except benchmark.CellTimeout:
+            outcomes.add("timed out")
+    deadline = time.perf_counter() + 0.05
+    while time.perf_counter() < deadline:  # Python bytecode: a pending exception would land
+        pass
+    assert "timed out" in outcomes
+
+
+def test_compiled_code_runs_to_its_end_then_the_cell_is_failed():
+    # the documented limit: one long call into compiled code (here a sleep) is not cut
+    start = time.perf_counter()
+    with pytest.raises(benchmark.CellTimeout):
+        benchmark._call_with_time_limit(lambda: time.sleep(0.4), 0.05)
+    assert time.perf_counter() - start >= 0.4
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, math.inf, True, "1"])
+def test_bad_timeouts_are_refused(timeout):
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        benchmark.run(["normal-1d"], [100], [0], ["gaussian"], timeout=timeout)
+
+
+# --- progress bar ----------------------------------------------------------------------------
+
+
+def test_the_progress_bar_counts_cells_on_stderr(capsys):
+    rows = benchmark.run(["normal-1d"], [100], [0, 1, 2], ["gaussian"], progress=True)
+    captured = capsys.readouterr()
+    assert len(rows) == 3 and captured.out == ""
+    assert "3/3" in captured.err and "cell" in captured.err
+
+
+# --- Dask ------------------------------------------------------------------------------------
+
+
+def _without_seconds(rows):
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in rows]
+
+
+def test_the_dask_backend_gives_the_sequential_rows(dask_cluster, slow_method):
+    grid = (["gaussian-1+1-mi1", "mixed-2-labels", "normal-1d"], [200], [0, 1])
+    methods = ["ksg", "ross", "gaussian", slow_method]
+    sequential = benchmark.run(*grid, methods=["ksg", "ross", "gaussian"])
+    on_dask = benchmark.run(
+        *grid, methods=methods, backend="dask", scheduler=dask_cluster, timeout=1.0
+    )
+    assert dask_cluster.startswith("tcp://")
+    assert _without_seconds([r for r in on_dask if r["estimator"] != slow_method]) == (
+        _without_seconds(sequential)
+    )
+    # the timeout works on a Dask worker thread too
+    slow = [r for r in on_dask if r["estimator"] == slow_method]
+    assert len(slow) == 2 and all(r["failure"] == "timeout after 1 s" for r in slow)
+
+
+def test_a_scheduler_needs_the_dask_backend_and_an_answer(monkeypatch):
+    pytest.importorskip("distributed")
+    with pytest.raises(ValueError, match="scheduler needs backend='dask'"):
+        benchmark.run(["normal-1d"], [100], [0], ["gaussian"], scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(ValueError, match="bad Dask scheduler address 'nowhere'"):
+        benchmark.run(["normal-1d"], [100], [0], backend="dask", scheduler="nowhere")
+    monkeypatch.setattr(benchmark, "CONNECT_TIMEOUT", 0.5)
+    with socket.create_server(("127.0.0.1", 0)) as listener:  # accepts, never answers
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+        with pytest.raises(ConnectionError, match="cannot connect to the Dask scheduler"):
+            benchmark.run(["normal-1d"], [100], [0], backend="dask", scheduler=address)

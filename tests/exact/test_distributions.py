@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import special, stats
+from scipy import integrate, special, stats
 
 import exact
 from exact import distributions as D
@@ -52,6 +52,11 @@ CASES = {
         lambda: D.NormalPair([0.0, 0.0, 0.0], COV3, [0.5, -0.5, 0.0], np.eye(3)),
         "kl_divergence",
         ((None, 3), (None, 3)),
+    ),
+    "class_conditional_normal": (
+        lambda: D.ClassConditionalNormal([0.0, 2.0, 5.0], 1.5, [0.2, 0.5, 0.3]),
+        "mutual_information",
+        ((None,), (None,)),
     ),
     "uniform_1d": (lambda: D.Uniform(-1.0, 2.0), "entropy", (None,)),
     "uniform_2d": (lambda: D.Uniform([0.0, -1.0], [0.5, 3.0]), "entropy", (None, 2)),
@@ -280,6 +285,53 @@ def test_normal_pair_kl_monte_carlo(dist):
     assert_within_5_se(p.logpdf(x_p) - q.logpdf(x_p), dist.truth())
     # x_q must be draws of q: their mean log q is q's negative entropy.
     assert_within_5_se(-q.logpdf(x_q), dist.q.truth())
+
+
+# A label X and Y | X = i ~ N(mu_i, sigma^2): I(X; Y) = E[log p(y | x) - log f(y)], f the
+# mixture; the log densities come from scipy (norm.logpdf, logsumexp), independently of the
+# quadrature behind truth(). Same 5-standard-error rule as above.
+
+CLASS_CONDITIONAL = [
+    D.ClassConditionalNormal([-1.0, 1.0]),
+    D.ClassConditionalNormal([0.0, 1.5, 3.0, 4.5]),
+    D.ClassConditionalNormal([0.0, 2.0, 5.0], 1.5, [0.2, 0.5, 0.3]),
+]
+
+
+@pytest.mark.parametrize("dist", CLASS_CONDITIONAL, ids=["2", "4", "3-weighted"])
+def test_class_conditional_normal_mi_monte_carlo(dist):
+    x, y = dist.sample(N_MC, random_state=13)
+    assert x.dtype.kind in "iu" and y.dtype.kind == "f"
+    assert_frequencies(x, dist.p)
+    log_conditional = stats.norm.logpdf(y, dist.means[x], dist.sigma)
+    log_mixture = special.logsumexp(
+        np.log(dist.p) + stats.norm.logpdf(y[:, None], dist.means, dist.sigma), axis=1
+    )
+    assert_within_5_se(log_conditional - log_mixture, dist.truth())
+
+
+@pytest.mark.parametrize("dist", CLASS_CONDITIONAL, ids=["2", "4", "3-weighted"])
+def test_class_conditional_normal_quadrature_against_a_dense_grid(dist):
+    # Simpson's rule on 100,001 points over the means' range +- 12 sigma (tails beyond
+    # weigh < 1e-32): an independent evaluation of h(Y), error ~ step^4 ~ 1e-14 here.
+    y = np.linspace(dist.means.min() - 12 * dist.sigma, dist.means.max() + 12 * dist.sigma, 100_001)
+    f = np.exp(
+        special.logsumexp(
+            np.log(dist.p) + stats.norm.logpdf(y[:, None], dist.means, dist.sigma), axis=1
+        )
+    )
+    h = -integrate.simpson(f * np.log(f), x=y)
+    assert dist.mixture_entropy() == pytest.approx(h, abs=1e-12)
+
+
+def test_class_conditional_normal_limits():
+    # equal means: Y is independent of X; means 1000 sigma apart: Y reveals X, I = H(X)
+    assert D.ClassConditionalNormal([2.0, 2.0, 2.0]).truth() == pytest.approx(0.0, abs=1e-12)
+    p = np.array([0.1, 0.6, 0.3])
+    far = D.ClassConditionalNormal([0.0, 1000.0, 2000.0], 1.0, p)
+    assert far.truth() == pytest.approx(-np.sum(p * np.log(p)), abs=1e-12)
+    closer = [D.ClassConditionalNormal([0.0, d]).truth() for d in (0.5, 1.0, 2.0, 4.0)]
+    assert np.all(np.diff(closer) > 0) and closer[-1] < math.log(2)
 
 
 # Categorical samplers: the plug-in value of the empirical frequencies. To second order,
@@ -515,6 +567,11 @@ def test_joint_categorical_other_quantities():
         (lambda: D.StudentT(0.0), "df"),
         (lambda: D.StudentT(-3.0), "df"),
         (lambda: D.StudentT(3.0, 0.0, -1.0), "scale"),
+        (lambda: D.ClassConditionalNormal([[0.0, 1.0]]), "means"),
+        (lambda: D.ClassConditionalNormal([0.0, np.inf]), "means"),
+        (lambda: D.ClassConditionalNormal([0.0, 1.0], 0.0), "sigma"),
+        (lambda: D.ClassConditionalNormal([0.0, 1.0], 1.0, [1.0]), "one probability per mean"),
+        (lambda: D.ClassConditionalNormal([0.0, 1.0], 1.0, [0.7, 0.7]), "sum to 1"),
     ],
 )
 def test_invalid_parameters_raise(factory, match):
