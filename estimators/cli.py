@@ -4,20 +4,25 @@
 entropy, MI and KL tasks, n = 1,000 and 5,000, 3 seeds; about two minutes on 2 cores),
 prints the summary table (bias, sd, RMSE, median seconds against the exact values), and
 writes ``rows.csv``, ``summary.csv`` and, with matplotlib, ``estimates.png`` and
-``errors.png`` into ``--out`` (default ``infoest-bench``). Errors are one line on stderr
-and exit code 2.
+``errors.png`` into ``--out`` (default ``infoest-bench``). A progress bar over cells goes
+to stderr when stderr is a terminal (``--quiet``: never). ``--jobs`` runs cells in parallel,
+``--backend dask --scheduler ADDRESS`` on a Dask cluster, ``--timeout S`` fails a cell that
+runs longer than S seconds (see :func:`estimators.benchmark.run`). Errors are one line on
+stderr and exit code 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import math
 import sys
 from pathlib import Path
 
 from exact import distributions
 
 from . import benchmark
+from ._cli_data import add_data_commands
 from ._registry import methods_for
 
 QUICK_TASKS = (
@@ -29,6 +34,7 @@ QUICK_TASKS = (
     "gaussian-1+1-mi1-cube",
     "gaussian-5+5-mi1",
     "discrete-4x4",
+    "mixed-4-labels",
     "normal-shift-1d",
     "normal-shift-5d",
 )
@@ -51,6 +57,16 @@ def _positive_ints(text: str) -> list[int]:
     if not values or min(values) < 1:
         raise argparse.ArgumentTypeError(f"expected positive integers; got {text!r}")
     return values
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds; got {text!r}")
+    return value
 
 
 def _names(text: str) -> list[str]:
@@ -83,8 +99,30 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--n", type=_positive_ints, default=[1000, 5000], help="sample sizes")
     bench.add_argument("--seeds", type=int, default=3, help="seeds per cell (default 3)")
     bench.add_argument("--out", type=Path, default=Path("infoest-bench"), help="output folder")
-    bench.add_argument("--jobs", type=int, default=1, help="parallel cells (joblib n_jobs)")
-    bench.add_argument("--backend", default=None, help="joblib backend (e.g. loky, threading)")
+    bench.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="parallel cells (joblib n_jobs; default 1, or every worker thread with dask)",
+    )
+    bench.add_argument(
+        "--backend", default=None, help="joblib backend (loky, threading, dask, ...)"
+    )
+    bench.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address (tcp://host:8786), with --backend dask",
+    )
+    bench.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="fail a cell that runs longer (recorded as 'timeout after S s'; the run goes on)",
+    )
+    bench.add_argument(
+        "--quiet", action="store_true", help="no progress bar (shown only on a terminal anyway)"
+    )
+    add_data_commands(commands)  # infoest mi, infoest select (estimators._cli_data)
     return main
 
 
@@ -125,6 +163,8 @@ def _print_summary(summary: list[dict]) -> None:
 def bench(args) -> None:
     if args.seeds < 1 or args.jobs == 0:
         raise ValueError("--seeds must be >= 1 and --jobs must not be 0")
+    if (args.scheduler is None) != (args.backend != "dask"):
+        raise ValueError("--backend dask and --scheduler ADDRESS go together")
     rows = benchmark.run(
         _tasks(args),
         args.n,
@@ -132,6 +172,9 @@ def bench(args) -> None:
         _methods(args),
         n_jobs=args.jobs,
         backend=args.backend,
+        scheduler=args.scheduler,
+        timeout=args.timeout,
+        progress=not args.quiet and sys.stderr.isatty(),
     )
     summary = benchmark.summarize(rows)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -151,8 +194,8 @@ def bench(args) -> None:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
-        bench(args)
-    except (ValueError, TypeError, OSError) as error:
+        getattr(args, "func", bench)(args)  # mi, select set func; bench is the default
+    except (ValueError, TypeError, OSError, ImportError) as error:
         print(f"infoest: error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -1,0 +1,204 @@
+"""``infoest mi`` and ``infoest select``: mutual information and feature selection on a CSV.
+
+``infoest mi FILE.csv --target COL`` prints every other column's MI with the target, highest
+first; ``--matrix`` prints the pairwise MI of the columns instead (``--plot FILE.png``: a
+heat map, with matplotlib). ``infoest select FILE.csv --target COL -k N --criterion jmi``
+prints the N selected columns in selection order with their criterion values and
+relevance. The CSV has a header row. A column whose every value parses as an integer is
+discrete (symbols), one that parses as numbers is continuous, any other is discrete
+(strings). Empty cells and NA / NaN / null are missing values: a one-line error naming the
+column and the number of rows, unless ``--dropna`` drops those rows. Every error is one line
+on stderr and exit code 2 (see :mod:`estimators.cli`).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .selection import CRITERIA, MutualInfoSelector, mutual_info_matrix, mutual_info_scores
+
+MISSING = {"", "na", "nan", "null", "none", "n/a"}
+
+
+def add_data_commands(commands) -> None:
+    """Register ``mi`` and ``select`` on the ``infoest`` subparsers, each with its ``func``."""
+    mi = commands.add_parser(
+        "mi",
+        help="mutual information of a CSV's columns with a target (or pairwise)",
+        description="MI of each column with --target, highest first; --matrix: pairwise MI.",
+    )
+    _add_data_options(mi, target_required=False)
+    mi.add_argument("--matrix", action="store_true", help="the pairwise MI of the columns")
+    mi.add_argument("--plot", type=Path, help="with --matrix: write a heat map PNG here")
+    mi.set_defaults(func=run_mi)
+    select = commands.add_parser(
+        "select",
+        help="select features of a CSV by mutual information",
+        description="Greedy selection of -k columns for --target (Brown et al. 2012).",
+    )
+    _add_data_options(select, target_required=True)
+    select.add_argument("-k", type=int, default=5, help="columns to select (default 5)")
+    select.add_argument("--criterion", choices=CRITERIA, default="jmi", help="default: jmi")
+    select.set_defaults(func=run_select)
+
+
+def _add_data_options(command, *, target_required: bool) -> None:
+    command.add_argument("file", type=Path, help="CSV file with a header row")
+    command.add_argument("--target", required=target_required, help="the target column")
+    command.add_argument("--method", default="auto", help="MI estimator (default: auto)")
+    command.add_argument("--neighbors", type=int, default=3, help="k of k-NN (default 3)")
+    command.add_argument("--bits", action="store_true", help="bits instead of nats")
+    command.add_argument("--dropna", action="store_true", help="drop rows with missing values")
+    command.add_argument("--jobs", type=int, default=None, help="threads (joblib n_jobs)")
+
+
+def run_mi(args) -> None:
+    columns = read_csv(args.file, args.dropna)
+    base = 2.0 if args.bits else math.e
+    unit = "bits" if args.bits else "nats"
+    options = {"n_neighbors": args.neighbors, "base": base, "n_jobs": args.jobs}
+    if args.matrix:
+        names = [name for name in columns if name != args.target] if args.target else list(columns)
+        _check_features(names)
+        matrix = mutual_info_matrix(_frame(columns, names), args.method, **options)
+        _print_matrix(matrix, unit)
+        if args.plot:
+            _plot(matrix, args.plot, unit)
+            print(f"\nwrote {args.plot}")
+        return
+    if args.plot:
+        raise ValueError("--plot needs --matrix")
+    if args.target is None:
+        raise ValueError("give --target COL (or --matrix for the pairwise MI)")
+    names = _features(columns, args.target, args.file)
+    scores = mutual_info_scores(
+        _frame(columns, names), columns[args.target], args.method, **options
+    )
+    print(f"| column | MI with {args.target} ({unit}) |")
+    print("|---|---|")
+    for index in np.argsort(-scores, kind="stable"):
+        print(f"| {names[index]} | {scores[index]:.4f} |")
+
+
+def run_select(args) -> None:
+    if args.k < 1:
+        raise ValueError(f"-k must be a positive number of columns; got {args.k}")
+    columns = read_csv(args.file, args.dropna)
+    names = _features(columns, args.target, args.file)
+    selector = MutualInfoSelector(
+        args.k,
+        args.criterion,
+        args.method,
+        n_neighbors=args.neighbors,
+        n_jobs=args.jobs,
+        random_state=0,
+    ).fit(_frame(columns, names), columns[args.target])
+    scale = math.log(2) if args.bits else 1.0
+    unit = "bits" if args.bits else "nats"
+    print(f"| rank | column | {args.criterion} ({unit}) | MI with {args.target} ({unit}) |")
+    print("|---|---|---|---|")
+    for rank, (index, value) in enumerate(
+        zip(selector.selected_, selector.criterion_values_, strict=True), start=1
+    ):
+        relevance = selector.scores_[index] / scale
+        print(f"| {rank} | {names[index]} | {value / scale:.4f} | {relevance:.4f} |")
+
+
+def read_csv(path: Path, dropna: bool) -> dict[str, np.ndarray]:
+    """The columns of a CSV with a header row, typed (int, float or str), by name."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    if not rows or not any(rows[0]):
+        raise ValueError(f"{path} is empty: expected a header row, then data rows")
+    header, data = [name.strip() for name in rows[0]], rows[1:]
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise ValueError(f"{path} has the column name {duplicated[0]!r} twice")
+    for line, row in enumerate(data, start=2):
+        if len(row) != len(header):
+            raise ValueError(
+                f"{path} line {line} has {len(row)} fields; the header has {len(header)}"
+            )
+    if not data:
+        raise ValueError(f"{path} has a header but no data rows")
+    cells = {name: [row[i].strip() for row in data] for i, name in enumerate(header)}
+    missing = {name: np.array([v.lower() in MISSING for v in vs]) for name, vs in cells.items()}
+    if not dropna:
+        for name, where in missing.items():
+            if where.any():
+                raise ValueError(
+                    f"column {name!r} has {int(where.sum())} missing value(s) in {len(where)} "
+                    "rows; drop those rows with --dropna"
+                )
+    keep = ~np.logical_or.reduce(list(missing.values()))
+    if not keep.any():
+        raise ValueError(f"{path}: no row is complete; nothing is left after --dropna")
+    return {name: _typed(np.array(values)[keep]) for name, values in cells.items()}
+
+
+def _typed(values: np.ndarray) -> np.ndarray:
+    for kind in (np.int64, np.float64):
+        try:
+            return values.astype(kind)
+        except (ValueError, OverflowError):
+            continue
+    return values
+
+
+def _features(columns: dict, target: str, path: Path) -> list[str]:
+    if target not in columns:
+        raise ValueError(f"no column {target!r} in {path}; columns: {', '.join(columns)}")
+    names = [name for name in columns if name != target]
+    _check_features(names)
+    return names
+
+
+def _check_features(names: list[str]) -> None:
+    if not names:
+        raise ValueError("the CSV has no feature column besides the target")
+
+
+def _frame(columns: dict, names: list[str]):
+    """A DataFrame (each column keeps its type) when pandas is installed; else a 2-D array,
+    numeric columns only."""
+    try:
+        import pandas as pd
+    except ImportError:
+        kinds = {columns[name].dtype.kind for name in names}
+        if "U" in kinds:
+            raise ImportError("string columns need pandas: pip install pandas") from None
+        return np.column_stack([columns[name] for name in names])
+    return pd.DataFrame({name: columns[name] for name in names})
+
+
+def _print_matrix(matrix, unit: str) -> None:
+    names = list(matrix.columns) if hasattr(matrix, "columns") else []
+    values = np.asarray(matrix)
+    names = names or [str(i) for i in range(values.shape[0])]
+    print(f"| MI ({unit}) | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for name, row in zip(names, values, strict=True):
+        print(f"| {name} | " + " | ".join("" if np.isnan(v) else f"{v:.4f}" for v in row) + " |")
+
+
+def _plot(matrix, path: Path, unit: str) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError("--plot needs matplotlib: pip install matplotlib") from None
+    names = [str(c) for c in getattr(matrix, "columns", range(np.shape(matrix)[0]))]
+    figure, axes = plt.subplots(figsize=(1 + 0.45 * len(names), 0.8 + 0.4 * len(names)))
+    image = axes.imshow(np.asarray(matrix, dtype=float), cmap="viridis")
+    axes.set_xticks(range(len(names)), names, rotation=90)
+    axes.set_yticks(range(len(names)), names)
+    figure.colorbar(image, label=f"mutual information ({unit})")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
