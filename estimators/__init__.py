@@ -5,7 +5,10 @@ One entry point per quantity — :func:`entropy`, :func:`mutual_information`,
 registered name or ``"auto"``), ``base`` (default e: nats) and the method's options. The
 families live in their own modules (:mod:`estimators.discrete`, :mod:`estimators.histogram`,
 :mod:`estimators.kde`, :mod:`estimators.gaussian`, :mod:`estimators.knn`) and register
-their methods on import.
+their methods on import. With ``uncertainty="bootstrap" | "jackknife" | "auto"`` the four
+functions return an :class:`Estimate` (a float with ``stderr`` and ``ci``);
+:func:`independence_test` tests ``I(X; Y) = 0`` or ``I(X; Y | Z) = 0`` by permutation
+(:mod:`estimators.uncertainty`).
 """
 
 from . import (  # neural imports torch lazily
@@ -16,6 +19,7 @@ from . import (  # neural imports torch lazily
     kde,
     knn,
     neural,
+    selection,
 )
 from ._api import (
     auto_method,
@@ -25,8 +29,11 @@ from ._api import (
     mutual_information,
 )
 from ._registry import methods_for
+from .uncertainty import Estimate, IndependenceTestResult, independence_test
 
 __all__ = [
+    "Estimate",
+    "IndependenceTestResult",
     "auto_method",
     "benchmark",
     "conditional_mutual_information",
@@ -34,10 +41,12 @@ __all__ = [
     "entropy",
     "gaussian",
     "histogram",
+    "independence_test",
     "kde",
     "kl_divergence",
     "knn",
     "methods_for",
     "mutual_information",
     "neural",
+    "selection",
 ]
