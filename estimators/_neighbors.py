@@ -29,6 +29,7 @@ from ._kernels import MAX_DIM, QuantileGrid, sorted_radius_counts
 
 EUCLIDEAN, CHEBYSHEV = 2.0, np.inf
 GRID_MAX_DIM = MAX_DIM  # rings of 3^d cells: beyond a few dimensions a KD-tree prunes better
+SERIAL_BELOW = 50_000  # rows below which radius_and_counts runs in the caller's thread
 GRID_MAX_OCCUPANCY = 64.0  # mean points per point's cell above which the KD-tree is faster
 
 
@@ -66,7 +67,9 @@ def kth_distances_to(points: np.ndarray, reference: np.ndarray, k: int, p: float
     return _tree(reference).query(points, k=[k], p=p, workers=-1)[0][:, 0]
 
 
-def count_within(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> np.ndarray:
+def count_within(
+    points: np.ndarray | PreparedSpace, radius: np.ndarray, *, strict: bool
+) -> np.ndarray:
     """For each point, how many *other* points lie within its radius (max-norm distance).
 
     ``strict=True`` counts distances ``< radius``, ``strict=False`` distances ``<= radius``.
@@ -84,9 +87,12 @@ class PreparedSpace:
     tree: KDTree | None = None  # multi-D: scikit-learn's KD-tree, max-norm
 
 
-def prepare_space(points: np.ndarray) -> PreparedSpace:
+def prepare_space(points: np.ndarray | PreparedSpace) -> PreparedSpace:
     """Sort a 1-D space, or build the KD-tree of a multi-D one: the radius-independent work,
-    which can run while the radii are being computed."""
+    which can run while the radii are being computed. A space already prepared (e.g. a
+    column sorted once and shared by many pairs) is returned as it is."""
+    if isinstance(points, PreparedSpace):
+        return points
     if points.shape[1] == 1:
         # the default (introsort, vectorised) is ~4x faster than "stable"; order among equal
         # values does not matter to the counts
@@ -101,14 +107,18 @@ def count_prepared(space: PreparedSpace, radius: np.ndarray, *, strict: bool) ->
     return _count_within_tree(space, radius, strict)
 
 
-def radius_and_counts(spaces: list[np.ndarray], radius_of, *, strict: bool):
+def radius_and_counts(spaces: list[np.ndarray | PreparedSpace], radius_of, *, strict: bool):
     """``(radius, counts per space)``: the spaces are prepared in worker threads while
     ``radius_of()`` runs in the caller's thread, then counted in parallel (numpy's sorts and
-    searches and the trees release the GIL).
+    searches and the trees release the GIL); below :data:`SERIAL_BELOW` rows, one after
+    another in this thread (hand-offs would cost more than they save).
 
     ``radius_of`` returns ``(radius, spaces)``: the spaces it measured, which may be jittered
     copies of the given ones (then they are prepared anew).
     """
+    if _rows(spaces[0]) < SERIAL_BELOW:
+        radius, measured = radius_of()
+        return radius, [count_within(space, radius, strict=strict) for space in measured]
     with ThreadPoolExecutor(max_workers=max(1, min(len(spaces), os.cpu_count() or 1))) as pool:
         prepared = [pool.submit(prepare_space, space) for space in spaces]
         radius, measured = radius_of()
@@ -117,6 +127,10 @@ def radius_and_counts(spaces: list[np.ndarray], radius_of, *, strict: bool):
         return radius, list(
             pool.map(lambda ready: count_prepared(ready.result(), radius, strict=strict), prepared)
         )
+
+
+def _rows(space: np.ndarray | PreparedSpace) -> int:
+    return len(space.points if isinstance(space, PreparedSpace) else space)
 
 
 def _grid(points: np.ndarray) -> QuantileGrid | None:

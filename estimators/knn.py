@@ -253,6 +253,14 @@ def _mi_ross(x, y, *, k=3, standardize=True, random_state=None) -> float:
 def _mi_mixed(x, y, *, k=3, standardize=True) -> float:
     _check_k(k, x, "x", "mixed")
     joint, dim_x = _joint(standardize, x, y)
+    return gao_mutual_information(joint, [joint[:, :dim_x], joint[:, dim_x:]], k)
+
+
+def gao_mutual_information(joint: np.ndarray, marginals: list, k: int) -> float:
+    """The estimator of :func:`mixed_mutual_information` on trusted inputs, in nats: the
+    ``joint`` samples ``(n, d)`` and its two ``marginals`` (column blocks, or their
+    :class:`~estimators._neighbors.PreparedSpace` when a caller sorts a column once for
+    many pairs, as :mod:`estimators.selection` does)."""
     rho = kth_neighbor_distances(joint, k, CHEBYSHEV)
     # "< radius" with the smallest positive radius counts exactly the points at distance 0
     radius = np.maximum(rho, _SMALLEST_RADIUS)
@@ -260,7 +268,6 @@ def _mi_mixed(x, y, *, k=3, standardize=True) -> float:
     on_atom = rho == 0
     if on_atom.any():
         k_i[on_atom] = 1 + count_within(joint, radius, strict=True)[on_atom]
-    marginals = [joint[:, :dim_x], joint[:, dim_x:]]
     _, (n_x, n_y) = radius_and_counts(marginals, lambda: (radius, marginals), strict=True)
     return float(digamma(len(joint)) + np.mean(digamma(k_i) - digamma(n_x + 1) - digamma(n_y + 1)))
 

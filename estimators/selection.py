@@ -37,15 +37,14 @@ breast_cancer's "mean radius"; which one is closer to the truth depends on where
 come from).
 
 Per-column work is done once and shared by every pair: each column is standardised, sorted
-(its order, sorted values and each row's rank), and coded if discrete. The k-NN pairs then
-need no tree. Ross: the neighbours of a row among its label are found by a merge in the
-sorted order (the rows grouped by label with a counting sort). KSG: the joint neighbours
-come from a grid in rank space, searched ring by ring with an exact stopping bound. Radius
-counts are galloping binary searches on the sorted values with the exact predicate
-``|a - b| < r``. The kernels are compiled with numba and release the GIL; pairs run on
+and coded if discrete. Ross: the neighbours of a row among its label are found by a merge in
+the sorted order (the rows grouped by label with a counting sort). KSG: the joint neighbours
+come from the shared quantile-grid search and the radius counts from galloping searches on
+each column's sorted values (:mod:`estimators._neighbors`, :mod:`estimators._kernels`),
+exact at the radius. The kernels are compiled with numba and release the GIL; pairs run on
 ``n_jobs`` threads. Cost per pair ``O(n (c + log n))``, ``c`` the rows in the few grid cells
-searched (a handful for continuous data; a large atom of one column and a continuous other
-column make it grow with the atom); memory ``O(n)`` per column and per running pair, never
+searched (a handful for continuous data; where one column concentrates on a large atom the
+search falls back to a KD-tree); memory ``O(n)`` per column and per running pair, never
 ``n x n``.
 """
 
@@ -67,16 +66,19 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from exact._checks import check_base, in_base
 
 from . import _api
-from ._inputs import as_samples, check_same_length, is_discrete, joint_codes, symbol_codes
+from ._inputs import as_samples, check_same_length, is_discrete, symbol_codes
+from ._kernels import sorted_radius_counts
+from ._neighbors import PreparedSpace
 from ._registry import lookup
 from .gaussian import _normal_scores
+from .knn import gao_mutual_information
 
 __all__ = ["CRITERIA", "MutualInfoSelector", "mutual_info_matrix", "mutual_info_scores"]
 
 #: the greedy criteria of :class:`MutualInfoSelector`
 CRITERIA = ("mim", "mifs", "mrmr", "jmi", "cmim", "disr")
 _KNN_METHODS = ("ksg", "ross", "mixed")
-_ROWS_PER_CELL = 4  # the aim for the rank grid of KSG's neighbour search
+_SMALLEST = np.nextafter(0.0, 1.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -491,8 +493,12 @@ class _Column:
     values: np.ndarray
     order: np.ndarray | None = None  # rows in increasing value
     sorted_values: np.ndarray | None = None
-    position: np.ndarray | None = None  # each row's place in the sorted order
     n_symbols: int = 0
+
+    @property
+    def space(self) -> PreparedSpace:
+        """The column as a sorted space for radius counts (no new sort)."""
+        return PreparedSpace(self.values[:, None], order=self.order)
 
 
 def _prepare(values: np.ndarray, discrete: bool) -> _Column:
@@ -507,10 +513,8 @@ def _prepare(values: np.ndarray, discrete: bool) -> _Column:
     values = values / scale
     order = np.argsort(values)
     ordered = values[order]
-    position = np.empty_like(order)
-    position[order] = np.arange(len(order))
     kind = "tied" if (ordered[1:] == ordered[:-1]).any() else "continuous"
-    return _Column(kind, values, order, ordered, position)
+    return _Column(kind, values, order, ordered)
 
 
 def _prepared_columns(X, name: str, discrete_features, n_neighbors):
@@ -612,33 +616,10 @@ def _auto_pair(a: _Column, b: _Column, k: int) -> float:
 
 
 def _ksg(a: _Column, b: _Column, k: int) -> float:
-    """KSG (variant 1) of two standardised float columns, from their prepared ranks.
-
-    A row whose k-th neighbour is at distance 0 sits on an atom (at least k other rows
-    share its values): there, as in Gao et al. (2017), ``k`` becomes the number of those
-    rows and the marginal counts take the rows at distance 0 (``<=``), so ties need no
-    jitter. Untied data: exactly KSG.
-    """
-    n = len(a.values)
-    cells = max(1, math.isqrt(n // _ROWS_PER_CELL))
-    radius, n_a, n_b = _ksg_counts(
-        a.values, b.values, a.position, b.position, a.sorted_values, b.sorted_values, k, cells
-    )
-    k_i = np.full(n, float(k))
-    on_atom = radius == 0
-    if on_atom.any():
-        joint, _ = joint_codes(_tie_groups(a), _tie_groups(b))
-        k_i[on_atom] = np.bincount(joint)[joint[on_atom]] - 1
-        n_a[on_atom] = _counts_within(a.sorted_values, a.position, radius, False)[on_atom]
-        n_b[on_atom] = _counts_within(b.sorted_values, b.position, radius, False)[on_atom]
-    return float(digamma(n) + np.mean(digamma(k_i) - digamma(n_a + 1) - digamma(n_b + 1)))
-
-
-def _tie_groups(column: _Column) -> tuple[np.ndarray, int]:
-    """Codes of the distinct values of a prepared float column, and how many there are."""
-    ordered = column.sorted_values
-    groups = np.concatenate(([0], np.cumsum(ordered[1:] != ordered[:-1])))
-    return groups[column.position], int(groups[-1]) + 1
+    """KSG (variant 1) of two standardised float columns, with Gao et al.'s (2017) rule on
+    atoms (:func:`estimators.knn.gao_mutual_information`): the columns' sorts are shared."""
+    joint = np.column_stack((a.values, b.values))
+    return gao_mutual_information(joint, [a.space, b.space], k)
 
 
 def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
@@ -650,8 +631,9 @@ def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
     (``k_i = min(k, N_i - 1)``), ``m_i`` the rows of any label strictly within ``d_i``,
     itself included. Where ``d_i = 0`` (an atom: ``k_i`` same-label rows share the value)
     ``k_i`` becomes the number of same-label rows at distance 0 and ``m_i`` the number of
-    rows of any label at distance 0, itself included. Without ties this is scikit-learn's
-    ``mutual_info_classif``; a constant column gives ``-<1 / (N_i - 1)>``, about 0. Rows
+    rows of any label at distance 0, both counting the row itself (so that on discrete
+    data this is the digamma-corrected plug-in, as in Gao et al.'s estimator). Without ties
+    this is scikit-learn's ``mutual_info_classif``; a constant column gives exactly 0. Rows
     whose label occurs once are left out (they have no neighbour of their own), as in
     scikit-learn.
     """
@@ -663,22 +645,26 @@ def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
     values, codes, sizes = measured.values[kept], labels.values[kept], sizes[kept]
     n = len(values)
     ordered = values[order]
-    position = np.empty_like(order)
-    position[order] = np.arange(n)
     by_label = _group_by_label(order, codes, labels.n_symbols)
     k_i = np.minimum(k, sizes - 1).astype(float)
-    radius, zero_ties = _within_label_radius(
-        values[by_label], codes[by_label], k_i[by_label].astype(np.int64)
-    )
+    radius = _within_label_radius(values[by_label], codes[by_label], k_i[by_label].astype(np.int64))
     radius_rows = np.empty(n)
     radius_rows[by_label] = radius
-    m = _counts_within(ordered, position, radius_rows, True) + 1
-    on_atom = radius == 0
+    on_atom = radius_rows == 0
+    # "< radius" with the smallest positive radius counts exactly the rows at distance 0
+    m = np.empty(n, dtype=np.int64)
+    m[order] = sorted_radius_counts(ordered, np.maximum(radius_rows, _SMALLEST)[order], True)
+    m += 1  # the row itself
     if on_atom.any():
-        atoms = by_label[on_atom]
-        k_i[atoms] = zero_ties[on_atom]
-        m[atoms] = _counts_within(ordered, position, radius_rows, False)[atoms] + 1
+        k_i[on_atom] = _copies_within_label(values, codes, order)[on_atom]
     return float(digamma(n) + np.mean(digamma(k_i)) - np.mean(digamma(sizes)) - np.mean(digamma(m)))
+
+
+def _copies_within_label(values, codes, order) -> np.ndarray:
+    """For each row: the rows with its label and its value, itself included."""
+    _, group = np.unique(np.column_stack((codes, values)), axis=0, return_inverse=True)
+    group = group.ravel()
+    return np.bincount(group)[group]
 
 
 def _kept_order(column: _Column, kept: np.ndarray) -> np.ndarray:
@@ -703,182 +689,8 @@ def _copula_matrix(columns: list[_Column]) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
-# compiled kernels (numba, nogil): scans of sorted orders and exact radius counts
+# compiled kernels (numba, nogil): Ross's within-label neighbours by a merge in sorted order
 # --------------------------------------------------------------------------------------------
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _within(distance, radius, strict):
-    return distance < radius if strict else distance <= radius
-
-
-@numba.njit(cache=True, nogil=True)
-def _count_around(s, low, high, pos, radius, strict):
-    """How many ``q != pos`` in ``[low, high)`` have ``within(|s[q] - s[pos]|, radius)``;
-    ``s`` sorted. Galloping then binary searches on the predicate itself (monotone on each
-    side of ``pos``): ``O(log count)`` steps, all near ``pos`` in memory."""
-    if not _within(0.0, radius, strict):
-        return 0
-    return _edge(s, pos, high, 1, radius, strict) - _edge(s, pos, low - 1, -1, radius, strict) - 2
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _edge(s, pos, stop, step, radius, strict):
-    """The first index from ``pos`` towards ``stop`` (exclusive end) whose distance to
-    ``s[pos]`` is not within ``radius``, or ``stop``: galloping, then a binary search."""
-    v, inside, jump = s[pos], pos, 1
-    while True:  # gallop: inside is within, inside + jump * step is the next probe
-        probe = inside + jump * step
-        if (probe - stop) * step >= 0 or not _within(abs(s[probe] - v), radius, strict):
-            break
-        inside, jump = probe, jump * 2
-    outside = min(probe, stop) if step > 0 else max(probe, stop)
-    while abs(outside - inside) > 1:  # branch-free halving: compiled to selects
-        middle = (inside + outside) // 2
-        within = _within(abs(s[middle] - v), radius, strict)
-        inside, outside = (middle, outside) if within else (inside, middle)
-    return outside
-
-
-@numba.njit(cache=True, nogil=True)
-def _counts_within(s, position, radius, strict):
-    """Per row ``i``: other rows within ``radius[i]`` of it, on sorted values ``s``."""
-    n = len(s)
-    counts = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        counts[i] = _count_around(s, 0, n, position[i], radius[i], strict)
-    return counts
-
-
-@numba.njit(cache=True, nogil=True)
-def _ksg_counts(x, y, x_position, y_position, xs, ys, k, cells):
-    """For every row: the joint k-th neighbour distance ``r`` (max-norm) exactly, and the
-    other rows strictly within ``r`` in x and in y (the marginal counts of KSG).
-
-    The neighbours come from a ``cells x cells`` grid in rank space (cell of a row: its rank
-    in x and in y times ``cells / n``; refined once where dependence crowds the rows into
-    few cells), searched ring by ring around the row's cell until
-    the k-th best distance is no more than the distance to the edge of the searched block
-    (cell edges are data values, so the bound is exact); a cell no nearer than the current
-    k-th best is skipped. Rows are visited cell by cell, reading cell-ordered copies of x
-    and y. Needs ``n > k``.
-    """
-    n = len(x)
-    members, first = _bucket(_cell_of(x_position, y_position, cells), cells * cells)
-    crowding = _crowding(first, n)
-    if crowding > 2 * _ROWS_PER_CELL:  # dependent columns crowd the diagonal: finer cells
-        finer = int(cells * math.sqrt(crowding / _ROWS_PER_CELL))
-        cells = max(cells, min(finer, int(math.sqrt(16 * n))))
-        members, first = _bucket(_cell_of(x_position, y_position, cells), cells * cells)
-    start = (np.arange(cells + 1) * n + cells - 1) // cells  # the first rank of each cell
-    cx, cy = x_position * cells // n, y_position * cells // n
-    x_cell, y_cell = x[members], y[members]
-    radius = np.empty(n)
-    n_x = np.empty(n, dtype=np.int64)
-    n_y = np.empty(n, dtype=np.int64)
-    best = np.empty(k)
-    for m in range(n):
-        i = members[m]
-        best[:] = np.inf
-        ring = 0
-        while True:
-            _visit_ring(x_cell, y_cell, first, (xs, ys, start), cx[i], cy[i], ring, m, best)
-            bound = _block_margin(x[i], xs, start, cx[i], ring, cells)
-            bound = min(bound, _block_margin(y[i], ys, start, cy[i], ring, cells))
-            if best[k - 1] <= bound or bound == np.inf:
-                break
-            ring += 1
-        radius[i] = best[k - 1]
-        n_x[i] = _count_around(xs, 0, n, x_position[i], best[k - 1], True)
-        n_y[i] = _count_around(ys, 0, n, y_position[i], best[k - 1], True)
-    return radius, n_x, n_y
-
-
-@numba.njit(cache=True, nogil=True)
-def _cell_of(x_position, y_position, cells):
-    n = len(x_position)
-    return (x_position * cells // n) * cells + y_position * cells // n
-
-
-@numba.njit(cache=True, nogil=True)
-def _crowding(first, n):
-    """The mean number of rows in a row's own cell: ``sum(count^2) / n``."""
-    total = 0
-    for c in range(len(first) - 1):
-        total += (first[c + 1] - first[c]) ** 2
-    return total / n
-
-
-@numba.njit(cache=True, nogil=True)
-def _bucket(cell, n_cells):
-    """Rows grouped by cell (a counting sort) and each cell's first slot."""
-    first = np.zeros(n_cells + 1, dtype=np.int64)
-    for c in cell:
-        first[c + 1] += 1
-    for c in range(n_cells):
-        first[c + 1] += first[c]
-    fill = first[:-1].copy()
-    members = np.empty(len(cell), dtype=np.int64)
-    for i in range(len(cell)):
-        members[fill[cell[i]]] = i
-        fill[cell[i]] += 1
-    return members, first
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _visit_ring(x_cell, y_cell, first, grid, a0, b0, ring, me, best):
-    """Offer the rows of the cells at Chebyshev cell distance ``ring`` from ``(a0, b0)``
-    (except slot ``me``) to the sorted list ``best`` of the k smallest max-norm distances,
-    skipping every cell whose own distance (from its edge values) is already no better."""
-    xs, ys, start = grid
-    cells = len(start) - 1
-    k = len(best)
-    x0, y0 = x_cell[me], y_cell[me]
-    for a in range(max(a0 - ring, 0), min(a0 + ring, cells - 1) + 1):
-        gap_a = _cell_gap(x0, xs, start, a, a0)
-        edge = ring == 0 or a == a0 - ring or a == a0 + ring
-        for b in range(max(b0 - ring, 0), min(b0 + ring, cells - 1) + 1):
-            if not edge and b != b0 - ring and b != b0 + ring:
-                continue
-            if max(gap_a, _cell_gap(y0, ys, start, b, b0)) >= best[k - 1]:
-                continue
-            c = a * cells + b
-            _offer(x_cell, y_cell, first[c], first[c + 1], me, best)
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _cell_gap(v, ordered, start, c, c0):
-    """Distance along one axis from ``v`` (in cell ``c0``) to the nearest value of cell ``c``."""
-    if c == c0:
-        return 0.0
-    if c > c0:
-        return ordered[start[c]] - v
-    return v - ordered[start[c + 1] - 1]
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _offer(x_cell, y_cell, begin, end, me, best):
-    k = len(best)
-    for m in range(begin, end):
-        d = max(abs(x_cell[m] - x_cell[me]), abs(y_cell[m] - y_cell[me]))
-        if d < best[k - 1] and m != me:
-            t = k - 1
-            while t > 0 and best[t - 1] > d:
-                best[t] = best[t - 1]
-                t -= 1
-            best[t] = d
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _block_margin(v, ordered, start, c, ring, cells):
-    """Distance from value ``v`` (in cell ``c``) to the nearest value outside cells
-    ``c - ring .. c + ring`` along one axis (inf if the block spans the axis)."""
-    margin = np.inf
-    if c - ring >= 1:
-        margin = v - ordered[start[c - ring] - 1]
-    if c + ring + 1 < cells:
-        margin = min(margin, ordered[start[c + ring + 1]] - v)
-    return margin
 
 
 @numba.njit(cache=True, nogil=True)
@@ -899,11 +711,9 @@ def _group_by_label(order, labels, n_labels):
 @numba.njit(cache=True, nogil=True)
 def _within_label_radius(values, labels, k_i):
     """For rows grouped by label and sorted within: the distance to the ``k_i``-th nearest
-    row of the same label (a merge of the left and right runs), and the number of same-label
-    rows at distance 0."""
+    row of the same label (a merge of the left and right runs)."""
     n = len(values)
     radius = np.empty(n)
-    zero_ties = np.empty(n, dtype=np.int64)
     low = 0
     while low < n:
         high = low
@@ -919,6 +729,5 @@ def _within_label_radius(values, labels, k_i):
                 else:
                     d, right = to_right, right + 1
             radius[p] = d
-            zero_ties[p] = _count_around(values, low, high, p, 0.0, False)
         low = high
-    return radius, zero_ties
+    return radius

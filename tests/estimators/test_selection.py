@@ -117,8 +117,8 @@ def _brute_force_ross(x, labels, k):
         k_i = min(k, len(same))
         radius = np.sort(distance[i, same])[k_i - 1]
         m = (distance[i] < radius).sum()  # itself included (distance 0 < radius)
-        if radius == 0:  # an atom: every same-label copy, every copy of any label
-            k_i, m = (distance[i, same] == 0).sum(), (distance[i] == 0).sum()
+        if radius == 0:  # an atom: every same-label copy, every copy of any label, itself too
+            k_i, m = (distance[i, same] == 0).sum() + 1, (distance[i] == 0).sum()
         terms.append((k_i, sizes[i], m))
     k_i, size, m = np.array(terms).T
     return digamma(len(x)) + np.mean(digamma(k_i) - digamma(size) - digamma(m))
@@ -135,7 +135,7 @@ def _brute_force_ksg(x, y, k):
     n_y = (dy < radius[:, None]).sum(1) - 1
     k_i = np.full(len(x), float(k))
     atom = radius == 0
-    k_i[atom] = (joint[atom] == 0).sum(1)
+    k_i[atom] = (joint[atom] == 0).sum(1) + 1  # the copies, itself included
     n_x[atom], n_y[atom] = (dx[atom] == 0).sum(1) - 1, (dy[atom] == 0).sum(1) - 1
     return digamma(len(x)) + np.mean(digamma(k_i) - digamma(n_x + 1) - digamma(n_y + 1))
 
