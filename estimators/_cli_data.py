@@ -1,14 +1,17 @@
 """``infoest mi`` and ``infoest select``: mutual information and feature selection on a CSV.
 
 ``infoest mi FILE.csv --target COL`` prints every other column's MI with the target, highest
-first; ``--matrix`` prints the pairwise MI of the columns instead (``--plot FILE.png``: a
-heat map, with matplotlib). ``infoest select FILE.csv --target COL -k N --criterion jmi``
-prints the N selected columns in selection order with their criterion values and
-relevance. The CSV has a header row. A column whose every value parses as an integer is
-discrete (symbols), one that parses as numbers is continuous, any other is discrete
-(strings). Empty cells and NA / NaN / null are missing values: a one-line error naming the
-column and the number of rows, unless ``--dropna`` drops those rows. Every error is one line
-on stderr and exit code 2 (see :mod:`estimators.cli`).
+first; ``--ci`` adds a 95 % bootstrap interval and ``--test`` a permutation p-value of
+``I = 0`` to each row (from :func:`estimators.mutual_information` with ``uncertainty=
+"bootstrap"`` and :func:`estimators.independence_test`, seed 0); ``--matrix`` prints the
+pairwise MI of the columns instead (``--plot FILE.png``: a heat map, with matplotlib).
+``infoest select FILE.csv --target COL -k N --criterion jmi`` prints the N selected columns
+in selection order with their criterion values and relevance. The CSV has a header row. A
+column whose every value parses as an integer is discrete (symbols), one that parses as
+numbers is continuous, any other is discrete (strings). Empty cells and NA / NaN / null are
+missing values: a one-line error naming the column and the number of rows, unless
+``--dropna`` drops those rows. Every error is one line on stderr and exit code 2 (see
+:mod:`estimators.cli`).
 """
 
 from __future__ import annotations
@@ -19,9 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ._api import auto_method, mutual_information
+from ._inputs import as_samples
 from .selection import CRITERIA, MutualInfoSelector, mutual_info_matrix, mutual_info_scores
+from .uncertainty import independence_test
 
 MISSING = {"", "na", "nan", "null", "none", "n/a"}
+_K_NN = ("ksg", "ross", "mixed")  # the MI methods that take k
 
 
 def add_data_commands(commands) -> None:
@@ -34,6 +41,11 @@ def add_data_commands(commands) -> None:
     _add_data_options(mi, target_required=False)
     mi.add_argument("--matrix", action="store_true", help="the pairwise MI of the columns")
     mi.add_argument("--plot", type=Path, help="with --matrix: write a heat map PNG here")
+    mi.add_argument("--ci", action="store_true", help="a 95%% bootstrap interval per column")
+    mi.add_argument("--test", action="store_true", help="a permutation p-value of I = 0")
+    mi.add_argument(
+        "--permutations", type=int, default=199, help="permutations of --test (default 199)"
+    )
     mi.set_defaults(func=run_mi)
     select = commands.add_parser(
         "select",
@@ -43,6 +55,12 @@ def add_data_commands(commands) -> None:
     _add_data_options(select, target_required=True)
     select.add_argument("-k", type=int, default=5, help="columns to select (default 5)")
     select.add_argument("--criterion", choices=CRITERIA, default="jmi", help="default: jmi")
+    select.add_argument(
+        "--alpha",
+        type=float,
+        help="select only columns whose MI with the target is significant at this level "
+        "(permutation test, 199 permutations)",
+    )
     select.set_defaults(func=run_select)
 
 
@@ -74,14 +92,51 @@ def run_mi(args) -> None:
         raise ValueError("--plot needs --matrix")
     if args.target is None:
         raise ValueError("give --target COL (or --matrix for the pairwise MI)")
+    if args.permutations < 1:
+        raise ValueError(f"--permutations must be positive; got {args.permutations}")
     names = _features(columns, args.target, args.file)
     scores = mutual_info_scores(
         _frame(columns, names), columns[args.target], args.method, **options
     )
-    print(f"| column | MI with {args.target} ({unit}) |")
-    print("|---|---|")
+    extra = (["95% CI"] if args.ci else []) + (["p-value (I = 0)"] if args.test else [])
+    print(f"| column | MI with {args.target} ({unit}) |" + "".join(f" {e} |" for e in extra))
+    print("|---|---|" + "---|" * len(extra))
     for index in np.argsort(-scores, kind="stable"):
-        print(f"| {names[index]} | {scores[index]:.4f} |")
+        cells = _uncertainty_cells(args, columns[names[index]], columns[args.target], base)
+        print(f"| {names[index]} | {scores[index]:.4f} |" + "".join(f" {c} |" for c in cells))
+
+
+def _uncertainty_cells(args, column: np.ndarray, target: np.ndarray, base: float) -> list[str]:
+    """The ``--ci`` and ``--test`` cells of one column, by the public API's estimator for
+    the pair (``--method``, or the one ``auto`` picks), with ``k`` for the k-NN ones."""
+    if not (args.ci or args.test):
+        return []
+    if len(np.unique(column)) == 1:  # a constant: MI exactly 0, nothing to resample
+        return ["—"] * (args.ci + args.test)
+    method = args.method
+    if method == "auto":
+        method = auto_method(
+            "mutual_information", [as_samples(column, "x"), as_samples(target, "y")]
+        )
+    options = {"k": args.neighbors} if method in _K_NN else {}
+    cells = []
+    if args.ci:
+        estimate = mutual_information(
+            column, target, method, base, uncertainty="bootstrap", random_state=0, **options
+        )
+        cells.append(f"{estimate.ci[0]:.4f} – {estimate.ci[1]:.4f}")
+    if args.test:
+        result = independence_test(
+            column,
+            target,
+            method=method,
+            n_permutations=args.permutations,
+            random_state=0,
+            base=base,
+            **options,
+        )
+        cells.append(f"{result.pvalue:.4f}")
+    return cells
 
 
 def run_select(args) -> None:
@@ -96,6 +151,7 @@ def run_select(args) -> None:
         n_neighbors=args.neighbors,
         n_jobs=args.jobs,
         random_state=0,
+        alpha=args.alpha,
     ).fit(_frame(columns, names), columns[args.target])
     scale = math.log(2) if args.bits else 1.0
     unit = "bits" if args.bits else "nats"

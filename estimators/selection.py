@@ -64,6 +64,7 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from exact._checks import check_base, in_base
+from exact._random import as_generator
 
 from . import _api
 from ._inputs import as_samples, check_same_length, is_discrete, symbol_codes
@@ -72,6 +73,7 @@ from ._neighbors import PreparedSpace
 from ._registry import lookup
 from .gaussian import _normal_scores
 from .knn import gao_mutual_information
+from .uncertainty import permutation_pvalue
 
 __all__ = ["CRITERIA", "MutualInfoSelector", "mutual_info_matrix", "mutual_info_scores"]
 
@@ -239,7 +241,16 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     n_jobs : int or None
         Threads (joblib) over candidate features.
     random_state : int, numpy.random.Generator or None
-        For the jitter of tied values in conditional MI.
+        For the jitter of tied values in conditional MI and the permutations of ``alpha``.
+    alpha : float or None
+        With a level (e.g. 0.05), only features whose relevance is significant are
+        selected: each ``I(X_k; y)`` is tested against ``n_permutations`` permutations of
+        ``y`` (:func:`estimators.uncertainty.permutation_pvalue`), and features with a
+        p-value ``>= alpha`` are never picked (fewer than ``n_features`` may be selected,
+        with a warning). None: no test.
+    n_permutations : int
+        Permutations per feature for ``alpha``; the smallest p-value is
+        ``1 / (n_permutations + 1)``, so it must exceed ``1 / alpha - 1``.
 
     Attributes
     ----------
@@ -252,14 +263,17 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         Indices of the selected features, in selection order.
     criterion_values_ : ndarray
         The criterion value with which each selected feature was chosen.
+    pvalues_ : ndarray or None
+        With ``alpha``: the permutation p-value of every feature's relevance.
     n_features_in_, feature_names_in_ :
         As every scikit-learn estimator.
 
     Notes
     -----
-    Cost: ``d`` relevance estimates, then per selected feature one redundancy or conditional
-    estimate per remaining candidate: ``O(n_features * d)`` estimates of ``O(n log n)``
-    each. ``get_feature_names_out`` keeps pandas column names.
+    Cost: ``d`` relevance estimates (``d (n_permutations + 1)`` with ``alpha``), then per
+    selected feature one redundancy or conditional estimate per remaining candidate:
+    ``O(n_features * d)`` estimates of ``O(n log n)`` each. ``get_feature_names_out`` keeps
+    pandas column names.
     """
 
     def __init__(
@@ -273,6 +287,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         beta: float = 1.0,
         n_jobs: int | None = None,
         random_state=None,
+        alpha: float | None = None,
+        n_permutations: int = 199,
     ):
         self.n_features = n_features
         self.criterion = criterion
@@ -282,6 +298,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self.beta = beta
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.alpha = alpha
+        self.n_permutations = n_permutations
 
     def fit(self, X, y):
         """Select features of ``X`` for the target ``y``; returns ``self``."""
@@ -306,7 +324,19 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             )
         greedy = _Greedy(self, columns, target)
         self.scores_ = greedy.relevance.copy()
-        self.selected_, self.criterion_values_, last = greedy.run(min(wanted, len(columns)))
+        self.pvalues_ = None if self.alpha is None else greedy.relevance_pvalues()
+        eligible = np.ones(len(columns), dtype=bool)
+        if self.pvalues_ is not None:
+            eligible = self.pvalues_ < self.alpha
+            if eligible.sum() < min(wanted, len(columns)):
+                warnings.warn(
+                    f"only {eligible.sum()} features have a relevance significant at alpha = "
+                    f"{self.alpha}; selecting those",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        n_select = min(wanted, int(eligible.sum()))
+        self.selected_, self.criterion_values_, last = greedy.run(n_select, eligible)
         self.ranking_ = _ranking(self.selected_, last)
         return self
 
@@ -332,6 +362,20 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             raise ValueError(f"n_features must be a positive integer; got {n!r}")
         if isinstance(self.beta, bool) or not isinstance(self.beta, Real):
             raise TypeError(f"beta must be a number; got {self.beta!r}")
+        if self.alpha is not None:
+            if isinstance(self.alpha, bool) or not isinstance(self.alpha, Real):
+                raise TypeError(f"alpha must be a number in (0, 1) or None; got {self.alpha!r}")
+            if not 0 < self.alpha < 1:
+                raise ValueError(f"alpha must lie in (0, 1); got {self.alpha!r}")
+            b = self.n_permutations
+            if isinstance(b, bool) or not isinstance(b, Integral) or b < 1:
+                raise ValueError(f"n_permutations must be a positive integer; got {b!r}")
+            if 1 / (b + 1) >= self.alpha:
+                raise ValueError(
+                    f"n_permutations = {b} cannot reach a p-value below alpha = {self.alpha}: "
+                    f"the smallest is 1 / (n_permutations + 1); use more than "
+                    f"{1 / self.alpha - 1:g}"
+                )
 
 
 class _Greedy:
@@ -350,16 +394,34 @@ class _Greedy:
         self.pair = _pair_estimator(selector.method, selector.n_neighbors, selector.random_state)
         self.relevance = self._parallel(lambda c: self.pair(c, target), columns)
 
-    def run(self, n_select: int):
-        """``(selected, criterion values, last)``: the greedy picks, and every feature's
-        criterion value one step past the last pick (which orders the unselected ones)."""
+    def relevance_pvalues(self) -> np.ndarray:
+        """Permutation p-value of each feature's relevance (the target's rows permuted; the
+        same permutations for every feature)."""
+        rng = as_generator(self.selector.random_state)
+        n, count = len(self.target.values), self.selector.n_permutations
+        null = np.column_stack(
+            [self._relevance_to(_permuted(self.target, rng.permutation(n))) for _ in range(count)]
+        )
+        return np.array(
+            [permutation_pvalue(s, row) for s, row in zip(self.relevance, null, strict=True)]
+        )
+
+    def _relevance_to(self, target: _Column) -> np.ndarray:
+        return self._parallel(lambda c: self.pair(c, target), self.columns)
+
+    def run(self, n_select: int, eligible: np.ndarray):
+        """``(selected, criterion values, last)``: the greedy picks among the ``eligible``
+        features, and every feature's criterion value one step past the last pick (which
+        orders the unselected ones; ineligible features come last)."""
         d = len(self.columns)
-        selected = [int(np.argmax(self.relevance))]
+        last = np.where(eligible, self.relevance, -np.inf)
+        if n_select == 0:
+            return np.array([], dtype=np.intp), np.array([]), last
+        selected = [int(np.argmax(last))]
         values = [float(self.relevance[selected[0]])]
         accumulated = np.zeros(d)  # the sum (or min, for cmim) of the pair terms so far
-        last = np.full(d, -np.inf)
-        while len(selected) < d:
-            remaining = np.setdiff1d(np.arange(d), selected)
+        while len(selected) < eligible.sum():
+            remaining = np.setdiff1d(np.flatnonzero(eligible), selected)
             terms = self._pair_terms(selected[-1], remaining)
             accumulated[remaining] = self._combine(accumulated[remaining], terms, len(selected))
             last = np.full(d, -np.inf)
@@ -665,6 +727,13 @@ def _copies_within_label(values, codes, order) -> np.ndarray:
     _, group = np.unique(np.column_stack((codes, values)), axis=0, return_inverse=True)
     group = group.ravel()
     return np.bincount(group)[group]
+
+
+def _permuted(column: _Column, order: np.ndarray) -> _Column:
+    """The column with its rows permuted (re-sorted if it holds floats)."""
+    if column.kind in ("continuous", "tied"):
+        return _prepare(column.values[order], discrete=False)
+    return _Column(column.kind, column.values[order], n_symbols=column.n_symbols)
 
 
 def _kept_order(column: _Column, kept: np.ndarray) -> np.ndarray:

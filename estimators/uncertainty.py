@@ -544,7 +544,7 @@ def independence_test(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         null = np.asarray(Parallel(n_jobs=n_jobs, prefer="threads")(jobs), dtype=float)
-    pvalue = (1 + int(np.sum(null >= statistic))) / (1 + n_permutations)
+    pvalue = permutation_pvalue(statistic, null)
     return IndependenceTestResult(
         statistic=float(in_base(statistic, base)),
         pvalue=pvalue,
@@ -552,6 +552,12 @@ def independence_test(
         method=problem.method.name,
         conditional=conditional,
     )
+
+
+def permutation_pvalue(statistic: float, null: np.ndarray) -> float:
+    """``(1 + #{null >= statistic}) / (1 + B)`` for ``B`` permuted statistics (Phipson &
+    Smyth 2010): never 0, and a test at level alpha rejects at most alpha of the time."""
+    return (1 + int(np.sum(np.asarray(null) >= statistic))) / (1 + len(null))
 
 
 def _local_permutations(z: np.ndarray, k_perm: int, count: int, rng: np.random.Generator):

@@ -40,6 +40,23 @@ def test_mi_ranks_the_columns(table, capsys):
     assert list(values.values()) == sorted(values.values(), reverse=True)
 
 
+def test_mi_with_intervals_and_p_values(table, capsys):
+    args = ["mi", str(table), "--target", "label", "--ci", "--test", "--permutations", "49"]
+    assert main(args) == 0
+    rows = {row[0]: row[1:] for row in _rows(capsys.readouterr().out)}
+    low, high = (float(v) for v in rows["x1"][1].split(" – "))
+    assert low < float(rows["x1"][0]) < high  # the interval brackets the estimate
+    assert float(rows["x1"][2]) == pytest.approx(1 / 50)  # no permutation reaches x1's MI
+    assert float(rows["x2"][2]) > 0.05  # noise: not significant
+    assert float(rows["colour"][2]) == pytest.approx(1 / 50)  # strings: discrete, informative
+    assert main(["mi", str(table), "--target", "label", "--test", "--permutations", "0"]) == 2
+    capsys.readouterr()
+    with pytest.warns(UserWarning, match="significant"):
+        assert main(["select", str(table), "--target", "label", "-k", "4", "--alpha", "0.05"]) == 0
+    selected = [row[1] for row in _rows(capsys.readouterr().out)]
+    assert set(selected) == {"x1", "colour"}  # x2 (noise) and const are not significant
+
+
 def test_mi_in_bits_and_the_matrix_with_a_heat_map(table, tmp_path, capsys):
     main(["mi", str(table), "--target", "label"])
     nats = {r[0]: float(r[1]) for r in _rows(capsys.readouterr().out)}

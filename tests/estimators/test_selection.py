@@ -263,6 +263,33 @@ def test_bad_parameters():
         assert MutualInfoSelector(9).fit(X, classes).get_support().all()
 
 
+def test_alpha_keeps_only_significant_features():
+    # 3 informative columns (I(X_j; classes) ~ 0.1 nats at n = 400: far above the
+    # permutation null's spread, ~0.01 nats) and 5 independent ones; with 99 permutations an
+    # informative column's p-value is 1/100, and a noise column passes alpha = 0.05 with
+    # probability 0.05 -- at seed 7 none does (checked, and the assertion allows one).
+    rng = np.random.default_rng(7)
+    informative = rng.standard_normal((400, 3))
+    classes = (informative.sum(axis=1) + 0.5 * rng.standard_normal(400) > 0).astype(int)
+    X = np.column_stack((informative, rng.standard_normal((400, 5))))
+    with pytest.warns(UserWarning, match="significant at alpha"):
+        selector = MutualInfoSelector(8, "jmi", alpha=0.05, n_permutations=99, random_state=0).fit(
+            X, classes
+        )
+    assert np.allclose(selector.pvalues_[:3], 1 / 100)
+    assert {0, 1, 2} <= set(selector.selected_) and len(selector.selected_) <= 4
+    assert (selector.pvalues_[selector.selected_] < 0.05).all()
+    assert MutualInfoSelector(3).fit(X, classes).pvalues_ is None
+
+
+def test_bad_significance_parameters():
+    X, _, classes = _table(n=100)
+    with pytest.raises(ValueError, match="alpha must lie in"):
+        MutualInfoSelector(2, alpha=1.5).fit(X, classes)
+    with pytest.raises(ValueError, match="cannot reach a p-value below"):
+        MutualInfoSelector(2, alpha=0.05, n_permutations=10).fit(X, classes)
+
+
 @pytest.mark.slow
 def test_jmi_and_cmim_recover_more_than_select_k_best():
     # the recovery study of experiments/selection_recovery.py, 10 seeds: the number of
