@@ -118,10 +118,14 @@ def test_a_cell_past_its_timeout_is_stopped_recorded_and_the_run_goes_on(
 def test_a_timeout_is_raised_in_time_or_cleared_never_left_pending():
     # Deadlines that fall just before, during or after the call's end: each call returns
     # or raises CellTimeout inside the call; afterwards no stray exception arrives.
+    # Python-level work (the timer thread gets the GIL only between bytecodes, at the
+    # interpreter's 5 ms switch interval) growing from ~0.5 ms to ~20 ms: the 0.5 ms deadline
+    # falls on every side of the call's end whatever the machine's speed.
     outcomes = set()
-    for _ in range(200):
+    for i in range(200):
+        work = range(10_000 * (1 + i % 40))
         try:
-            benchmark._call_with_time_limit(lambda: sum(range(20_000)), 0.0005)
+            benchmark._call_with_time_limit(lambda work=work: sum(v for v in work), 0.0005)
             outcomes.add("returned")
         except benchmark.CellTimeout:
             outcomes.add("timed out")
