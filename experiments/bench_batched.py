@@ -7,23 +7,14 @@ row by row, checks that both give the same numbers, and prints the table with th
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 import exact
 
+from ._timing import best_of
+
 N_DISTRIBUTIONS, N_OUTCOMES = 10_000, 100
 REPEATS = 3
-
-
-def _best_time(call) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        result = call()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def measure(n_distributions: int = N_DISTRIBUTIONS, n_outcomes: int = N_OUTCOMES):
@@ -44,8 +35,8 @@ def measure(n_distributions: int = N_DISTRIBUTIONS, n_outcomes: int = N_OUTCOMES
     }
     rows = []
     for name, (batched, loop) in formulas.items():
-        batched_seconds, batched_values = _best_time(batched)
-        loop_seconds, loop_values = _best_time(loop)
+        batched_seconds, batched_values = best_of(batched, REPEATS)
+        loop_seconds, loop_values = best_of(loop, REPEATS)
         difference = float(np.max(np.abs(batched_values - np.asarray(loop_values))))
         rows.append(
             (name, batched_seconds, loop_seconds, loop_seconds / batched_seconds, difference)

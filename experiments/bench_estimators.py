@@ -16,7 +16,6 @@ separate run (numpy reports its buffers to it), so tracing does not slow the tim
 from __future__ import annotations
 
 import argparse
-import time
 import tracemalloc
 from functools import partial
 
@@ -24,6 +23,8 @@ import numpy as np
 from sklearn.metrics import mutual_info_score
 
 import estimators
+
+from ._timing import best_of
 
 FAMILIES = {  # family: (method for entropy or None, method for MI, continuous data?)
     "discrete (plugin)": ("plugin", "plugin", False),
@@ -33,15 +34,6 @@ FAMILIES = {  # family: (method for entropy or None, method for MI, continuous d
     "gaussian-copula": (None, "gaussian-copula", True),
     "k-NN (knn / ksg)": ("knn", "ksg", True),
 }
-
-
-def _best_seconds(call, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _peak_mib(call) -> float:
@@ -74,7 +66,7 @@ def family_rows(sizes, kde_max_n: int, repeats: int):
             if entropy_method is not None:
                 calls["entropy"] = partial(estimators.entropy, x, method=entropy_method)
             for quantity, call in sorted(calls.items()):
-                yield family, quantity, n, _best_seconds(call, repeats), _peak_mib(call)
+                yield family, quantity, n, best_of(call, repeats)[0], _peak_mib(call)
 
 
 def sklearn_rows(sizes, repeats: int):
@@ -88,8 +80,8 @@ def sklearn_rows(sizes, repeats: int):
             ours(),
             theirs(),
             abs(ours() - theirs()),
-            _best_seconds(ours, repeats),
-            _best_seconds(theirs, repeats),
+            best_of(ours, repeats)[0],
+            best_of(theirs, repeats)[0],
         )
 
 

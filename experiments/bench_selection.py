@@ -19,12 +19,13 @@ continuous target and a 3-class target cut from it.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 from sklearn.feature_selection import mutual_info_classif, mutual_info_regression
 
 from estimators.selection import mutual_info_matrix, mutual_info_scores
+
+from ._timing import best_of
 
 REPEATS = 2
 
@@ -37,15 +38,6 @@ def factor_table(n: int, d: int, seed: int = 0):
     X = factors @ loadings + rng.standard_normal((n, d))
     y = np.sin(factors[:, 0]) + factors[:, 1] ** 2 + 0.5 * rng.standard_normal(n)
     return X, y, np.digitize(y, np.quantile(y, [0.5, 0.8]))
-
-
-def _best(function, repeats: int = REPEATS):
-    best, value = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = function()
-        best = min(best, time.perf_counter() - start)
-    return best, value
 
 
 def _sklearn_matrix(X):
@@ -94,9 +86,9 @@ def main(argv=None) -> None:
     print("| case | ours (s) | sklearn (s) | ours / sklearn | max diff (nats) |")
     print("|---|---|---|---|---|")
     for name, variants, theirs, repeats in cases(n):
-        t_theirs, their_value = _best(theirs, repeats)
+        t_theirs, their_value = best_of(theirs, repeats)
         for variant, ours in variants.items():
-            t_ours, ours_value = _best(ours)
+            t_ours, ours_value = best_of(ours, REPEATS)
             diff = np.nanmax(np.abs(np.maximum(ours_value, 0) - their_value))
             print(
                 f"| {name}{variant} | {t_ours:.3f} | {t_theirs:.3f} | {t_ours / t_theirs:.3f} "

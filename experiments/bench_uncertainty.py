@@ -11,11 +11,12 @@ half-sample about half of one, for the k-NN families).
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
 import estimators
+
+from ._timing import best_of
 
 RHO = 0.6
 
@@ -24,15 +25,6 @@ def _pair(n: int):
     rng = np.random.default_rng(0)
     x = rng.standard_normal(n)
     return x, RHO * x + np.sqrt(1 - RHO**2) * rng.standard_normal(n)
-
-
-def _seconds(function, repeats: int = 1) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def rows(n: int, resamples: int, permutations: int):
@@ -46,15 +38,15 @@ def rows(n: int, resamples: int, permutations: int):
     ]
     for label, method, request in cases:
         count = None if request["uncertainty"] == "jackknife" else resamples
-        plain = _seconds(lambda m=method: estimators.mutual_information(x, y, method=m), 3)
-        with_interval = _seconds(
+        plain, _ = best_of(lambda m=method: estimators.mutual_information(x, y, method=m), 3)
+        with_interval, _ = best_of(
             lambda m=method, r=request, c=count: estimators.mutual_information(
                 x, y, method=m, n_resamples=c, random_state=0, **r
             )
         )
         yield label, plain, with_interval
-    plain = _seconds(lambda: estimators.mutual_information(x, y, method="ksg"), 3)
-    test = _seconds(
+    plain, _ = best_of(lambda: estimators.mutual_information(x, y, method="ksg"), 3)
+    test, _ = best_of(
         lambda: estimators.independence_test(
             x, y, method="ksg", n_permutations=permutations, random_state=0
         )
