@@ -6,12 +6,12 @@
   Subtraction rounds monotonically, so on sorted values the predicate is monotone in ``j``
   and the search is exact — no ``s[i] ± r`` comparison that can misplace a point by one ulp.
   Cost ``O(n log c)`` for ``c`` counted neighbours, no extra memory.
-- :func:`grid_kth_distances`: the ``k``-th nearest-neighbour distance (max-norm or Euclidean)
+- :class:`QuantileGrid`: the ``k``-th nearest-neighbour distance (max-norm or Euclidean)
   on a quantile grid — each axis cut at quantiles of the data so that cells hold a few points
   each, wherever the mass is — searching rings of cells outwards until no unvisited cell can
   hold a closer point. Exact: the stopping bound is a per-axis coordinate gap, which lower-
   bounds both norms in floating point. Cost about ``O(k)`` distance evaluations per query
-  when cells are evenly filled; :func:`grid_occupancy` measures that, and
+  when cells are evenly filled; :meth:`QuantileGrid.occupancy` measures that, and
   :mod:`estimators._neighbors` falls back to a KD-tree when mass concentrates on a
   lower-dimensional set (e.g. near-deterministic dependence).
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numba
@@ -35,15 +36,17 @@ _MIN_CHUNK = 16384  # rows per task: below this, thread hand-off costs more than
 
 
 _pool: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
 
 
 def _kernel_pool() -> ThreadPoolExecutor:
     """One pool of ``os.cpu_count()`` threads for the kernels, started on first use (a pool
     per call costs ~1 ms of thread starts); kernels never submit to it themselves."""
     global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="infoest-kernel")
-    return _pool
+    with _POOL_LOCK:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="infoest-kernel")
+        return _pool
 
 
 def _forget_pool() -> None:  # a forked child inherits the pool object but not its threads

@@ -656,7 +656,9 @@ def _pair_estimator(method: str, k: int, random_state):
     lookup(method, "mutual_information")  # an unknown name fails now, listing the known ones
     options = {"k": k} if method in _KNN_METHODS else {}
     if method in ("ksg", "ross"):
-        options["random_state"] = random_state
+        # one int seed for every pair: a shared Generator would be drawn from in whatever
+        # order the n_jobs threads run, so the same random_state could give other numbers
+        options["random_state"] = int(as_generator(random_state).integers(2**63))
 
     def generic(a: _Column, b: _Column) -> float:
         if "constant" in (a.kind, b.kind):

@@ -271,7 +271,7 @@ def _resampled(problem: _api.Problem, kind: str, request: Request):
         scheme = "jackknife"
         count = min(request.n_resamples or _DEFAULT_RESAMPLES["jackknife"], *problem.sizes)
         subsets = _jackknife_subsets(problem.sizes, count, rng)
-        factor = count - 1.0
+        factor = math.nan  # set from the replicates that succeed
     elif problem.method.family in _DUPLICATE_SAFE:
         scheme = "bootstrap"
         count = request.n_resamples or _DEFAULT_RESAMPLES["bootstrap"]
@@ -283,6 +283,8 @@ def _resampled(problem: _api.Problem, kind: str, request: Request):
         subsets = _half_subsets(problem.sizes, count, rng)
         factor = float(np.mean([(n // 2) / (n - n // 2) for n in problem.sizes]))
     replicates, failed = _replicate(problem, subsets, rng.integers(2**63, size=count))
+    if kind == "jackknife":
+        factor = len(replicates) - 1.0  # the groups that gave a value
     deviations = math.sqrt(factor) * (replicates - replicates.mean())
     stderr = float(np.sqrt(np.mean(deviations**2)))
     if kind == "jackknife":
@@ -329,9 +331,10 @@ def _replicate(problem, subsets, seeds) -> tuple[np.ndarray, int]:
             for position in group:
                 arrays[position] = problem.arrays[position][index]
         try:
-            return problem.run(*arrays, seed=int(seed))
+            value = problem.run(*arrays, seed=int(seed))
         except (ValueError, np.linalg.LinAlgError):
             return math.nan
+        return value if math.isfinite(value) else math.nan  # e.g. log 0 on a resample
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # e.g. jitter notices already given for the data
@@ -544,6 +547,11 @@ def independence_test(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         null = np.asarray(Parallel(n_jobs=n_jobs, prefer="threads")(jobs), dtype=float)
+    if not (np.isfinite(statistic) and np.isfinite(null).all()):
+        raise ValueError(
+            f"method {problem.method.name!r} gave a non-finite statistic on these data or a "
+            "permutation of them; no p-value can be computed"
+        )
     pvalue = permutation_pvalue(statistic, null)
     return IndependenceTestResult(
         statistic=float(in_base(statistic, base)),

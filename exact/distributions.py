@@ -357,8 +357,10 @@ class ClassConditionalNormal:
 
     def __post_init__(self):
         self.means = _float_array(self.means, "means")
-        if self.means.ndim != 1:
-            raise ValueError(f"means must be 1-D (one mean per label); got {self.means.shape}")
+        if self.means.ndim != 1 or self.means.size == 0:
+            raise ValueError(
+                f"means must be 1-D with one mean per label, at least one; got {self.means.shape}"
+            )
         self.sigma = _positive(self.sigma, "sigma")
         uniform = np.full(self.means.size, 1 / self.means.size)
         self.p = uniform if self.p is None else _float_array(self.p, "p")

@@ -12,7 +12,7 @@ import pytest
 from scipy import special
 
 import estimators
-from estimators import Estimate, independence_test
+from estimators import Estimate, _api, independence_test
 from estimators.uncertainty import _local_permutations
 from exact import gaussian as closed_form
 
@@ -347,3 +347,12 @@ def test_permutation_tests_have_power_at_rho_0_2(label_start):
     case = next(c for c, _ in calibration.cases([]) if c.label.startswith(label_start))
     rate, _ = calibration.rejection_rate(case, 500, 100, 100, 1)
     assert rate > 0.9
+
+
+def test_a_non_finite_statistic_is_an_error_not_the_smallest_p_value(monkeypatch):
+    # NaN >= anything is False: left unchecked, a NaN statistic would get p = 1 / (B + 1)
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal(100), rng.standard_normal(100)
+    monkeypatch.setattr(_api.Problem, "run", lambda self, *arrays, seed=None: math.nan)
+    with pytest.raises(ValueError, match="non-finite statistic"):
+        estimators.independence_test(x, y, method="ksg", n_permutations=9, random_state=0)

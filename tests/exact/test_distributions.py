@@ -568,6 +568,7 @@ def test_joint_categorical_other_quantities():
         (lambda: D.StudentT(-3.0), "df"),
         (lambda: D.StudentT(3.0, 0.0, -1.0), "scale"),
         (lambda: D.ClassConditionalNormal([[0.0, 1.0]]), "means"),
+        (lambda: D.ClassConditionalNormal([]), "means"),
         (lambda: D.ClassConditionalNormal([0.0, np.inf]), "means"),
         (lambda: D.ClassConditionalNormal([0.0, 1.0], 0.0), "sigma"),
         (lambda: D.ClassConditionalNormal([0.0, 1.0], 1.0, [1.0]), "one probability per mean"),
