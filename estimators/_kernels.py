@@ -299,7 +299,7 @@ def _grid_kth(
 ):
     """k-th distances of queries ``start:stop`` into ``out``: rings of cells outwards until no
     unvisited cell can hold a closer point. The query and its cell are copied into local
-    arrays first (kept apart from the stores into ``best``, ~3x faster than indexing)."""
+    arrays first (kept apart from the stores into ``best``, ~2x faster than indexing)."""
     d = queries.shape[1]
     best, x, home = np.empty(k), np.empty(d), np.zeros(MAX_DIM, np.int64)
     for q in range(start, stop):

@@ -1,7 +1,7 @@
 """k-nearest-neighbour mechanics shared by every k-NN estimator: distances and counts.
 
 k-th neighbour distances in up to :data:`GRID_MAX_DIM` dimensions come from a quantile grid
-searched by a compiled kernel (:class:`estimators._kernels.QuantileGrid`, about 3x less CPU
+searched by a compiled kernel (:class:`estimators._kernels.QuantileGrid`, about 2x less CPU
 than a KD-tree query at n = 10^6 in 2-D); where the data concentrate on a lower-dimensional
 set (the grid's occupancy above :data:`GRID_MAX_OCCUPANCY`), and in higher dimensions, one
 ``scipy.spatial.cKDTree`` per space, built once and queried in bulk (``workers=-1``) in the
