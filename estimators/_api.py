@@ -207,6 +207,7 @@ class Problem:
     arrays: tuple[np.ndarray, ...]
     options: dict
     random_state: object = None
+    takes_seed: bool = False  # the implementation has a ``random_state`` option
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -225,7 +226,7 @@ class Problem:
 
     def run(self, *arrays: np.ndarray, seed: int | None = None) -> float:
         options = self.options
-        if seed is not None and "random_state" in _keyword_options(self.implementation):
+        if seed is not None and self.takes_seed:
             options = {**options, "random_state": seed}
         return self.implementation(*arrays, **options)
 
@@ -246,11 +247,13 @@ def prepare(quantity: str, method: str, options: dict, *, resampling: bool = Fal
     chosen = lookup(name, quantity)
     implementation = chosen.implementations[quantity]
     random_state = options.get("random_state")
-    if resampling and "random_state" not in _keyword_options(implementation):
+    accepted = _keyword_options(implementation)
+    if resampling and "random_state" not in accepted:
         options.pop("random_state", None)
-    _check_options(chosen, implementation, options)
+    _check_options(chosen, accepted, options)
     arrays = tuple(_for_method(array, label, chosen) for label, array in samples.items())
-    return Problem(quantity, chosen, implementation, arrays, options, random_state)
+    takes_seed = "random_state" in accepted
+    return Problem(quantity, chosen, implementation, arrays, options, random_state, takes_seed)
 
 
 def _for_method(samples: np.ndarray, name: str, method: Method) -> np.ndarray:
@@ -265,8 +268,7 @@ def _keyword_options(implementation) -> list[str]:
     ]
 
 
-def _check_options(method: Method, implementation, options: dict) -> None:
-    accepted = _keyword_options(implementation)
+def _check_options(method: Method, accepted: list[str], options: dict) -> None:
     unknown = sorted(set(options) - set(accepted))
     if unknown:
         listed = ", ".join(accepted) if accepted else "none"

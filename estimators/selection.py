@@ -487,7 +487,9 @@ class _ConditionalRelevance:
 
     def __init__(self, selector: MutualInfoSelector, given, target):
         self.given, self.target = given, target
-        self.k, self.random_state = selector.n_neighbors, selector.random_state
+        self.k = selector.n_neighbors
+        # one int seed: a shared Generator would be drawn in the n_jobs threads' order
+        self.random_state = int(as_generator(selector.random_state).integers(2**63))
         self.given_relevance: dict[str, float] = {}  # I(given; y) by method, for the difference
 
     def __call__(self, column) -> float:
