@@ -1,11 +1,13 @@
 """Compiled kernels (numba) behind :mod:`estimators._neighbors`, for what a KD-tree does slowly.
 
 - :func:`sorted_radius_counts`: for each value of a sorted 1-D array, how many others lie
-  within its radius, by galloping + binary search from its own position with the exact
-  predicate ``|s[j] - s[i]| < r`` (or ``<=``), evaluated in floating point as the tree does.
+  within its radius, by galloping + binary search with the exact predicate
+  ``|s[j] - s[i]| < r`` (or ``<=``), evaluated in floating point as the tree does.
   Subtraction rounds monotonically, so on sorted values the predicate is monotone in ``j``
   and the search is exact — no ``s[i] ± r`` comparison that can misplace a point by one ulp.
-  Cost ``O(n log c)`` for ``c`` counted neighbours, no extra memory.
+  The gallop starts from a secant guess through the local spread of the values (~35 % fewer
+  probes than from the value's own position at n = 10^4). Cost ``O(n log c)`` for ``c``
+  counted neighbours, no extra memory.
 - :class:`QuantileGrid`: the ``k``-th nearest-neighbour distance (max-norm or Euclidean)
   on a quantile grid — each axis cut at quantiles of the data so that cells hold a few points
   each, wherever the mass is — searching rings of cells outwards until no unvisited cell can
@@ -13,7 +15,9 @@
   bounds both norms in floating point. Cost about ``O(k)`` distance evaluations per query
   when cells are evenly filled; :meth:`QuantileGrid.occupancy` measures that, and
   :mod:`estimators._neighbors` falls back to a KD-tree when mass concentrates on a
-  lower-dimensional set (e.g. near-deterministic dependence).
+  lower-dimensional set (e.g. near-deterministic dependence). Two axes with the max-norm
+  (every 1+1-D KSG) have their own kernel, :func:`_plane_kth`, 2x faster; a caller that has
+  the columns' sorting permutations gets the cells from the ranks (:func:`ranked_cells`).
 
 The kernels are serial, release the GIL (``nogil``) and work on a range of rows; they run in
 parallel over chunks of rows in a thread pool (:func:`_over_chunks`), so no numba threading
@@ -73,36 +77,57 @@ def _within(distance, radius, strict):
     return distance < radius if strict else distance <= radius
 
 
+_SECANT_PROBE = 64  # values ahead from which the first guess at a count boundary is made
+
+
+@numba.njit(cache=True, inline="always")
+def _within_at(s, i, offset, direction, radius, strict):
+    """Whether the value ``offset`` places from ``s[i]`` in ``direction`` (+1 up, -1 down)
+    lies within the radius: ``|s[j] - s[i]|`` computed as ``direction * (s[j] - s[i])``,
+    which equals ``s[i] - s[j]`` exactly (IEEE subtraction is antisymmetric)."""
+    return _within(direction * (s[i + direction * offset] - s[i]), radius, strict)
+
+
+@numba.njit(cache=True, inline="always")
+def _secant_guess(s, i, radius, direction, room):
+    """A guess at how many values within the radius lie beyond ``s[i]`` in ``direction``
+    (at most ``room``): two secant steps through the sorted values, from the spread of the
+    next :data:`_SECANT_PROBE` values and then from that of the first guess. Only where the
+    search starts depends on it, never what it finds."""
+    guess = min(_SECANT_PROBE, room)
+    for _ in range(2):
+        spread = direction * (s[i + direction * guess] - s[i])
+        if guess == 0 or spread <= 0:
+            break
+        guess = int(min(guess * (radius / spread), room))
+    return guess
+
+
 @numba.njit(cache=True)
-def _last_within_above(s, i, radius, strict):
-    """Largest ``j >= i`` with ``s[j] - s[i]`` within the radius (``i`` itself if none)."""
-    n, here = s.shape[0], s[i]
-    inside, step = i, 1
-    while i + step < n and _within(s[i + step] - here, radius, strict):
-        inside = i + step
-        step *= 2
-    outside = min(i + step, n)
+def _furthest_within(s, i, radius, strict, direction):
+    """The largest offset ``p`` such that ``s[i + direction * p]`` lies within the radius of
+    ``s[i]`` (0 if none): a gallop from a secant guess, then a binary search. The predicate
+    is monotone in ``p`` on sorted values (subtraction rounds monotonically)."""
+    room = s.shape[0] - 1 - i if direction > 0 else i
+    guess = _secant_guess(s, i, radius, direction, room)
+    step = 1
+    if guess == 0 or _within_at(s, i, guess, direction, radius, strict):
+        inside = guess
+        while inside + step <= room and _within_at(s, i, inside + step, direction, radius, strict):
+            inside += step
+            step *= 2
+        outside = min(inside + step, room + 1)
+    else:
+        outside = guess
+        while outside - step > 0 and not _within_at(
+            s, i, outside - step, direction, radius, strict
+        ):
+            outside -= step
+            step *= 2
+        inside = max(outside - step, 0)
     while outside - inside > 1:
         middle = (inside + outside) // 2
-        if _within(s[middle] - here, radius, strict):
-            inside = middle
-        else:
-            outside = middle
-    return inside
-
-
-@numba.njit(cache=True)
-def _first_within_below(s, i, radius, strict):
-    """Smallest ``j <= i`` with ``s[i] - s[j]`` within the radius (``i`` itself if none)."""
-    here = s[i]
-    inside, step = i, 1
-    while i - step >= 0 and _within(here - s[i - step], radius, strict):
-        inside = i - step
-        step *= 2
-    outside = max(i - step, -1)
-    while inside - outside > 1:
-        middle = (inside + outside) // 2
-        if _within(here - s[middle], radius, strict):
+        if _within_at(s, i, middle, direction, radius, strict):
             inside = middle
         else:
             outside = middle
@@ -112,8 +137,8 @@ def _first_within_below(s, i, radius, strict):
 @numba.njit(nogil=True, cache=True)
 def _sorted_radius_counts(s, radius, strict, counts, start, stop):
     for i in range(start, stop):
-        above = _last_within_above(s, i, radius[i], strict)
-        counts[i] = above - _first_within_below(s, i, radius[i], strict)
+        above = _furthest_within(s, i, radius[i], strict, 1)
+        counts[i] = above + _furthest_within(s, i, radius[i], strict, -1)
 
 
 def sorted_radius_counts(s: np.ndarray, radius: np.ndarray, strict: bool) -> np.ndarray:
@@ -225,12 +250,20 @@ def _axis_extents(points, coords, cells):
 
 
 @numba.njit(cache=True, inline="always")
+def _insert(best, distance):
+    """Insert ``distance`` (below ``best[-1]``) into the ascending ``best``, dropping the last."""
+    slot = best.shape[0] - 1
+    while slot > 0 and best[slot - 1] > distance:
+        best[slot] = best[slot - 1]
+        slot -= 1
+    best[slot] = distance
+
+
+@numba.njit(cache=True, inline="always")
 def _offer(points, start, stop, x, skip, best, chebyshev):
     """Offer the points ``start:stop`` (but ``skip``) to the ascending ``best`` distances."""
     k, d = best.shape[0], x.shape[0]
     for j in range(start, stop):
-        if j == skip:
-            continue
         distance = 0.0
         if chebyshev:
             for a in range(d):
@@ -240,12 +273,8 @@ def _offer(points, start, stop, x, skip, best, chebyshev):
                 gap = x[a] - points[j, a]
                 distance += gap * gap
             distance = math.sqrt(distance)
-        if distance < best[k - 1]:
-            slot = k - 1
-            while slot > 0 and best[slot - 1] > distance:
-                best[slot] = best[slot - 1]
-                slot -= 1
-            best[slot] = distance
+        if distance < best[k - 1] and j != skip:
+            _insert(best, distance)
 
 
 @numba.njit(cache=True, inline="always")
@@ -303,8 +332,7 @@ def _grid_kth(
     d = queries.shape[1]
     best, x, home = np.empty(k), np.empty(d), np.zeros(MAX_DIM, np.int64)
     for q in range(start, stop):
-        for slot in range(k):
-            best[slot] = np.inf
+        best[:] = np.inf
         for a in range(d):
             x[a] = queries[q, a]
             home[MAX_DIM - d + a] = homes[q, a]
@@ -315,18 +343,97 @@ def _grid_kth(
         out[q] = best[k - 1]
 
 
+@numba.njit(nogil=True, cache=True)
+def _plane_kth(points, starts, cells, below, above, queries, homes, skips, k, out, start, stop):
+    """:func:`_grid_kth` for two axes and the max-norm — the 1+1-D KSG search behind every
+    pair of :func:`estimators.selection.mutual_info_matrix` — with the query in scalars and
+    one loop over points for the whole ring (a column of the ring is one span of cells on
+    its faces, its two end cells inside), skipping the columns and trimming the spans whose
+    coordinate gap already exceeds the k-th distance so far: 2x faster, same results (the
+    skipping ~15 % of that). The layout matters to
+    numba/LLVM here: three inlined loop sites, the query in an array, or the stopping bound
+    through an inlined helper each cost ~1.4-1.7x. The bound is :func:`_unvisited_bound`'s,
+    unrolled for two axes."""
+    best = np.empty(k)
+    for q in range(start, stop):
+        for slot in range(k):
+            best[slot] = np.inf
+        x, y, hx, hy, skip = queries[q, 0], queries[q, 1], homes[q, 0], homes[q, 1], skips[q]
+        r = 0
+        while True:
+            for cx in range(max(hx - r, 0), min(hx + r, cells - 1) + 1):
+                if cx < hx and x - below[0, cx] >= best[k - 1]:
+                    continue
+                if cx > hx and above[0, cx] - x >= best[k - 1]:
+                    continue
+                row = cx * cells
+                if cx == hx - r or cx == hx + r:
+                    spans = ((max(hy - r, 0), min(hy + r, cells - 1)), (1, 0))
+                else:
+                    spans = ((hy - r, hy - r), (hy + r, hy + r))
+                for side in range(2):
+                    first, last = spans[side]
+                    if first < 0 or last >= cells or first > last:
+                        continue
+                    while first <= last and first < hy and y - below[1, first] >= best[k - 1]:
+                        first += 1
+                    while last >= first and last > hy and above[1, last] - y >= best[k - 1]:
+                        last -= 1
+                    for j in range(starts[row + first], starts[row + last + 1]):
+                        distance = max(abs(x - points[j, 0]), abs(y - points[j, 1]))
+                        if distance < best[k - 1] and j != skip:
+                            _insert(best, distance)
+            bound = np.inf
+            if hx - r - 1 >= 0:
+                bound = min(bound, x - below[0, hx - r - 1])
+            if hx + r + 1 < cells:
+                bound = min(bound, above[0, hx + r + 1] - x)
+            if hy - r - 1 >= 0:
+                bound = min(bound, y - below[1, hy - r - 1])
+            if hy + r + 1 < cells:
+                bound = min(bound, above[1, hy + r + 1] - y)
+            if best[k - 1] <= bound or r >= cells:
+                break
+            r += 1
+        out[q] = best[k - 1]
+
+
+def ranked_cells(points: np.ndarray, orders: list, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(cuts, coords)`` of a quantile grid from each axis's sorting permutation (a column
+    already sorted for other work): axis ``a``'s cell ``c`` holds the points of ranks
+    ``c w .. (c + 1) w - 1``, ``w = ceil(n / cells)`` — exact quantiles, no search. Tied
+    values may straddle a cut; the search stays exact, as it bounds distances by the cells'
+    actual extents, and a query outside the grid is placed by the cuts (the smallest value
+    of each cell)."""
+    n, d = points.shape
+    width = -(-n // cells)
+    coords = np.empty((n, d), dtype=np.int64)
+    cuts = np.full((d, cells - 1), np.inf)
+    firsts = np.arange(1, cells) * width
+    inside = firsts < n
+    for a, order in enumerate(orders):
+        coords[order, a] = np.arange(n) // width
+        cuts[a, inside] = points[order[firsts[inside]], a]
+    return cuts, coords
+
+
 class QuantileGrid:
     """Points bucketed into a ``cells**d`` quantile grid, stored cell by cell.
 
-    Memory: the points' copy ``n d`` floats, ``cells**d + 1`` offsets (about
-    ``n / points_per_cell``), ``2 d cells`` extents.
+    ``orders``: each column's sorting permutation, when the caller has them; the cells then
+    come from the ranks (:func:`ranked_cells`) instead of estimated quantiles and a search.
+    Memory: the points' copy ``n d`` floats and their cells ``n d`` ints, ``cells**d + 1``
+    offsets (about ``n / points_per_cell``), ``2 d cells`` extents.
     """
 
-    def __init__(self, points: np.ndarray, points_per_cell: float = 4.0):
+    def __init__(self, points: np.ndarray, points_per_cell: float = 4.0, orders=None):
         n, d = points.shape
         self.cells = cells_per_axis(n, d, points_per_cell)
-        self.cuts = axis_cuts(points, self.cells)
-        coords = cell_coordinates(points, self.cuts)
+        if orders is None:
+            self.cuts = axis_cuts(points, self.cells)
+            coords = cell_coordinates(points, self.cuts)
+        else:
+            self.cuts, coords = ranked_cells(points, orders, self.cells)
         self.order, self.starts = _counting_order(_flat_ids(coords, self.cells), self.cells**d)
         self.points = gather_rows(points, self.order)
         self.homes = gather_rows(coords, self.order)
@@ -336,11 +443,11 @@ class QuantileGrid:
         """Mean number of points sharing a point's cell (itself included): about
         ``points_per_cell + 1`` for evenly filled cells, much more where mass concentrates."""
         sizes = np.diff(self.starts).astype(np.float64)
-        return float(sizes @ sizes / len(self.points))
+        return float(sizes @ sizes / len(self.order))
 
     def kth_distances(self, k: int, chebyshev: bool) -> np.ndarray:
         """Each point's distance to its ``k``-th nearest other point, in input order."""
-        skips = np.arange(len(self.points))
+        skips = np.arange(len(self.order))
         found = self._query(self.points, self.homes, skips, k, chebyshev)
         distances = np.empty(len(found))
         distances[self.order] = found
@@ -361,5 +468,10 @@ class QuantileGrid:
     def _query(self, queries, homes, skips, k, chebyshev):
         distances = np.empty(len(queries))
         grid = (self.points, self.starts, self.cells, self.below, self.above)
-        _over_chunks(_grid_kth, len(queries), *grid, queries, homes, skips, k, chebyshev, distances)
+        if chebyshev and self.points.shape[1] == 2:
+            _over_chunks(_plane_kth, len(distances), *grid, queries, homes, skips, k, distances)
+        else:
+            _over_chunks(
+                _grid_kth, len(distances), *grid, queries, homes, skips, k, chebyshev, distances
+            )
         return distances

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.spatial import cKDTree
+from scipy.special import digamma
 from sklearn.neighbors import KDTree
 
 from ._kernels import MAX_DIM, QuantileGrid, sorted_radius_counts
@@ -33,9 +34,14 @@ SERIAL_BELOW = 50_000  # rows below which radius_and_counts runs in the caller's
 GRID_MAX_OCCUPANCY = 64.0  # mean points per point's cell above which the KD-tree is faster
 
 
-def kth_neighbor_distances(points: np.ndarray, k: int, p: float = CHEBYSHEV) -> np.ndarray:
-    """Distance from each point to its ``k``-th nearest *other* point, shape ``(n,)``."""
-    grid = _grid(points)
+def kth_neighbor_distances(
+    points: np.ndarray, k: int, p: float = CHEBYSHEV, orders: list | None = None
+) -> np.ndarray:
+    """Distance from each point to its ``k``-th nearest *other* point, shape ``(n,)``.
+
+    ``orders``: each column's sorting permutation, where the caller has them (the grid's
+    cells then come from the ranks, no quantile search)."""
+    grid = _grid(points, orders)
     if grid is not None:
         return grid.kth_distances(k, chebyshev=p == CHEBYSHEV)
     tree = _tree(points)
@@ -76,6 +82,15 @@ def count_within(
     A radius of 0 with ``strict=True`` counts nothing. Returns int64 counts, shape ``(n,)``.
     """
     return count_prepared(prepare_space(points), radius, strict=strict)
+
+
+def mean_digamma(counts: np.ndarray) -> float:
+    """``mean(digamma(counts))`` for non-negative integer counts, through their histogram:
+    one digamma per distinct count instead of one per point (the k-NN estimators' averages
+    of ``psi(n_i)``; ~10x faster at n = 10^4). Cost ``O(n + max(counts))``."""
+    frequencies = np.bincount(counts)
+    present = np.flatnonzero(frequencies)
+    return float(frequencies[present] @ digamma(present) / len(counts))
 
 
 @dataclass(frozen=True)
@@ -133,11 +148,11 @@ def _rows(space: np.ndarray | PreparedSpace) -> int:
     return len(space.points if isinstance(space, PreparedSpace) else space)
 
 
-def _grid(points: np.ndarray) -> QuantileGrid | None:
+def _grid(points: np.ndarray, orders: list | None = None) -> QuantileGrid | None:
     """The quantile grid of ``points``, or None where a KD-tree will be faster."""
     if points.shape[1] > GRID_MAX_DIM:
         return None
-    grid = QuantileGrid(points)
+    grid = QuantileGrid(points, orders=orders)
     return grid if grid.occupancy() <= GRID_MAX_OCCUPANCY else None
 
 

@@ -45,10 +45,12 @@ from ._inputs import (
 from ._neighbors import (
     CHEBYSHEV,
     EUCLIDEAN,
+    PreparedSpace,
     count_within,
     k_neighbors,
     kth_distances_to,
     kth_neighbor_distances,
+    mean_digamma,
     radius_and_counts,
 )
 from ._registry import register
@@ -210,13 +212,13 @@ def _mi_ksg(x, y, *, k=3, variant=1, standardize=True, random_state=None) -> flo
     if variant == 1:
         columns = [np.arange(dim_x), np.arange(dim_x, joint.shape[1])]
         _, (n_x, n_y) = _joint_radius_and_counts(joint, columns, k, random_state, strict=True)
-        return float(digamma(k) + digamma(n) - np.mean(digamma(n_x + 1) + digamma(n_y + 1)))
+        return float(digamma(k) + digamma(n) - mean_digamma(n_x + 1) - mean_digamma(n_y + 1))
     joint, _ = _kth_distances_without_ties(joint, k, CHEBYSHEV, random_state)
     x, y = joint[:, :dim_x], joint[:, dim_x:]
     _, neighbors = k_neighbors(joint, k, CHEBYSHEV)
     n_x = count_within(x, _marginal_radius(x, neighbors), strict=False)
     n_y = count_within(y, _marginal_radius(y, neighbors), strict=False)
-    return float(digamma(k) - 1 / k + digamma(n) - np.mean(digamma(n_x) + digamma(n_y)))
+    return float(digamma(k) - 1 / k + digamma(n) - mean_digamma(n_x) - mean_digamma(n_y))
 
 
 def _cmi_ksg(x, y, z, *, k=3, standardize=True, random_state=None) -> float:
@@ -227,7 +229,9 @@ def _cmi_ksg(x, y, z, *, k=3, standardize=True, random_state=None) -> float:
     z_cols = np.arange(dim_xy, joint.shape[1])
     columns = [np.r_[x_cols, z_cols], np.r_[y_cols, z_cols], z_cols]
     _, (n_xz, n_yz, n_z) = _joint_radius_and_counts(joint, columns, k, random_state, strict=True)
-    return float(digamma(k) - np.mean(digamma(n_xz + 1) + digamma(n_yz + 1) - digamma(n_z + 1)))
+    return float(
+        digamma(k) - mean_digamma(n_xz + 1) - mean_digamma(n_yz + 1) + mean_digamma(n_z + 1)
+    )
 
 
 def _mi_ross(x, y, *, k=3, standardize=True, random_state=None) -> float:
@@ -245,9 +249,7 @@ def _mi_ross(x, y, *, k=3, standardize=True, random_state=None) -> float:
     k_i = np.minimum(k, sizes - 1)
     x, radius = _within_label_distances(x, labels, k_i, random_state)
     m = count_within(x, radius, strict=True) + 1  # itself included
-    return float(
-        digamma(len(x)) + np.mean(digamma(k_i)) - np.mean(digamma(sizes)) - np.mean(digamma(m))
-    )
+    return float(digamma(len(x)) + mean_digamma(k_i) - mean_digamma(sizes) - mean_digamma(m))
 
 
 def _mi_mixed(x, y, *, k=3, standardize=True) -> float:
@@ -261,15 +263,24 @@ def gao_mutual_information(joint: np.ndarray, marginals: list, k: int) -> float:
     ``joint`` samples ``(n, d)`` and its two ``marginals`` (column blocks, or their
     :class:`~estimators._neighbors.PreparedSpace` when a caller sorts a column once for
     many pairs, as :mod:`estimators.selection` does)."""
-    rho = kth_neighbor_distances(joint, k, CHEBYSHEV)
+    rho = kth_neighbor_distances(joint, k, CHEBYSHEV, _sorting_orders(marginals))
     # "< radius" with the smallest positive radius counts exactly the points at distance 0
     radius = np.maximum(rho, _SMALLEST_RADIUS)
-    k_i = np.full(len(joint), float(k))
+    k_i = np.full(len(joint), k)
     on_atom = rho == 0
     if on_atom.any():
         k_i[on_atom] = 1 + count_within(joint, radius, strict=True)[on_atom]
     _, (n_x, n_y) = radius_and_counts(marginals, lambda: (radius, marginals), strict=True)
-    return float(digamma(len(joint)) + np.mean(digamma(k_i) - digamma(n_x + 1) - digamma(n_y + 1)))
+    return float(
+        digamma(len(joint)) + mean_digamma(k_i) - mean_digamma(n_x + 1) - mean_digamma(n_y + 1)
+    )
+
+
+def _sorting_orders(marginals: list) -> list | None:
+    """The marginals' sorting permutations when each is a sorted 1-D space, else None."""
+    if all(isinstance(m, PreparedSpace) and m.order is not None for m in marginals):
+        return [m.order for m in marginals]
+    return None
 
 
 def _cmi_mixed(x, y, z, *, k=3, standardize=True) -> float:

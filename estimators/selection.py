@@ -69,7 +69,7 @@ from exact._random import as_generator
 from . import _api
 from ._inputs import as_samples, check_same_length, is_discrete, symbol_codes
 from ._kernels import sorted_radius_counts
-from ._neighbors import PreparedSpace
+from ._neighbors import PreparedSpace, mean_digamma
 from ._registry import lookup
 from .gaussian import _normal_scores
 from .knn import gao_mutual_information
@@ -712,8 +712,8 @@ def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
     n = len(values)
     ordered = values[order]
     by_label = _group_by_label(order, codes, labels.n_symbols)
-    k_i = np.minimum(k, sizes - 1).astype(float)
-    radius = _within_label_radius(values[by_label], codes[by_label], k_i[by_label].astype(np.int64))
+    k_i = np.minimum(k, sizes - 1)
+    radius = _within_label_radius(values[by_label], codes[by_label], k_i[by_label])
     radius_rows = np.empty(n)
     radius_rows[by_label] = radius
     on_atom = radius_rows == 0
@@ -723,7 +723,7 @@ def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
     m += 1  # the row itself
     if on_atom.any():
         k_i[on_atom] = _copies_within_label(values, codes, order)[on_atom]
-    return float(digamma(n) + np.mean(digamma(k_i)) - np.mean(digamma(sizes)) - np.mean(digamma(m)))
+    return float(digamma(n) + mean_digamma(k_i) - mean_digamma(sizes) - mean_digamma(m))
 
 
 def _copies_within_label(values, codes, order) -> np.ndarray:

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 from scipy.spatial import cKDTree
+from scipy.special import digamma
 
 from estimators import _neighbors
 from estimators._kernels import QuantileGrid, sorted_radius_counts
@@ -32,20 +33,29 @@ def _clouds(seed):
     yield "1-d", rng.exponential(size=(3000, 1))
 
 
+def _grid(points, ranked):
+    """The grid with cells from estimated quantiles, or (``ranked``) from the columns' ranks."""
+    orders = [np.argsort(column) for column in points.T] if ranked else None
+    return QuantileGrid(points, orders=orders)
+
+
+@pytest.mark.parametrize("ranked", [False, True])
 @pytest.mark.parametrize("p", [CHEBYSHEV, EUCLIDEAN])
 @pytest.mark.parametrize("k", [1, 3, 10])
-def test_grid_kth_distances_equal_the_tree(p, k):
+def test_grid_kth_distances_equal_the_tree(p, k, ranked):
+    # 2-D with the max-norm runs the specialised plane kernel, the rest the general one
     for name, points in _clouds(k):
-        found = QuantileGrid(points).kth_distances(k, chebyshev=p == CHEBYSHEV)
+        found = _grid(points, ranked).kth_distances(k, chebyshev=p == CHEBYSHEV)
         np.testing.assert_array_equal(found, _tree_kth(points, k, p), err_msg=name)
 
 
+@pytest.mark.parametrize("ranked", [False, True])
 @pytest.mark.parametrize("p", [CHEBYSHEV, EUCLIDEAN])
-def test_grid_distances_to_another_sample_equal_the_tree(p):
+def test_grid_distances_to_another_sample_equal_the_tree(p, ranked):
     rng = np.random.default_rng(1)
-    reference = rng.standard_normal((2000, 2))
+    reference = np.round(rng.standard_normal((2000, 2)), 2)  # ties straddle the ranked cuts
     queries = 3 * rng.standard_normal((1500, 2))  # many fall outside the reference's range
-    found = QuantileGrid(reference).kth_distances_to(queries, 4, chebyshev=p == CHEBYSHEV)
+    found = _grid(reference, ranked).kth_distances_to(queries, 4, chebyshev=p == CHEBYSHEV)
     expected = cKDTree(reference).query(queries, k=[4], p=p)[0][:, 0]
     np.testing.assert_array_equal(found, expected)
 
@@ -89,6 +99,30 @@ def test_sorted_counts_equal_brute_force_at_rounding_edges(strict):
     inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
     expected = inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
     np.testing.assert_array_equal(sorted_radius_counts(s, radius, strict), expected)
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_sorted_counts_equal_brute_force_wherever_the_search_starts(strict):
+    # the search starts from a secant guess through the local spread of the values: long
+    # runs of ties (no spread), radii far beyond the guess, 0 and inf, arrays of 1 to 300
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(1, 300))
+        scale = rng.choice([1e-3, 1.0, 1e3])
+        s = np.sort(np.round(rng.standard_normal(n) * scale, int(rng.integers(0, 3))))
+        radius = np.abs(rng.standard_normal(n)) * rng.choice([1e-3, 0.1, 1.0, 100.0])
+        radius[rng.random(n) < 0.2] = 0.0
+        radius[rng.random(n) < 0.05] = np.inf
+        gaps = np.abs(s[None, :] - s[:, None])
+        inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
+        expected = inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
+        np.testing.assert_array_equal(sorted_radius_counts(s, radius, strict), expected)
+
+
+def test_mean_digamma_of_counts_equals_the_direct_mean():
+    counts = np.random.default_rng(8).geometric(0.01, size=5000)  # 1 .. ~1000, many repeats
+    expected = np.mean(digamma(counts))
+    assert _neighbors.mean_digamma(counts) == pytest.approx(expected, rel=1e-12)
 
 
 def test_kernels_give_the_same_results_from_concurrent_threads():
