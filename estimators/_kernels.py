@@ -350,10 +350,9 @@ def _plane_kth(points, starts, cells, below, above, queries, homes, skips, k, ou
     one loop over points for the whole ring (a column of the ring is one span of cells on
     its faces, its two end cells inside), skipping the columns and trimming the spans whose
     coordinate gap already exceeds the k-th distance so far: 2x faster, same results (the
-    skipping ~15 % of that). The layout matters to
-    numba/LLVM here: three inlined loop sites, the query in an array, or the stopping bound
-    through an inlined helper each cost ~1.4-1.7x. The bound is :func:`_unvisited_bound`'s,
-    unrolled for two axes."""
+    skipping ~15 % of that). The layout matters to numba/LLVM here: three inlined loop
+    sites, the query in an array, or the stopping bound through an inlined helper each cost
+    ~1.4-1.7x. The bound is :func:`_unvisited_bound`'s, unrolled for two axes."""
     best = np.empty(k)
     for q in range(start, stop):
         for slot in range(k):
