@@ -20,7 +20,8 @@ as d grows past ~20); memory ``O(n (d + k))``.
 Ties: the continuous estimators assume no two samples coincide. Where a k-th neighbour
 distance is exactly 0 (duplicated rows), they add a jitter of ``1e-10`` times each column's
 scale (its standard deviation, or ``|mean|``, or 1) drawn from ``random_state``, and say so in
-a warning; ``"mixed"`` handles ties by design and never jitters.
+a warning; ``"mixed"`` and ``"ross"`` handle ties by Gao et al.'s (2017) rule on atoms and
+never jitter.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def kl_divergence(
 
 
 def ross_mutual_information(
-    x, y, base: float = math.e, *, k: int = 3, standardize: bool = True, random_state=None
+    x, y, base: float = math.e, *, k: int = 3, standardize: bool = True
 ) -> float:
     """MI between continuous ``x`` and discrete ``y`` (labels), Ross (2014).
 
@@ -147,12 +148,11 @@ def ross_mutual_information(
     label strictly within ``d_i`` (itself included): ``I = psi(n) + <psi(k_i)> - <psi(N_i)> -
     <psi(m_i)>``, ``N_i`` the size of ``x_i``'s label. Points whose label occurs once are
     dropped, as in scikit-learn's ``mutual_info_classif``. If only ``x`` has a discrete dtype,
-    the two are swapped. Cost: one KD-tree query (labels are separated by an extra coordinate,
-    no loop over labels) and one count.
+    the two are swapped. Tied rows of ``x`` (a ``d_i`` of 0) follow Gao et al.'s (2017) rule
+    (see :func:`labelled_mutual_information`): no jitter, no randomness. Cost: one KD-tree
+    query (labels are separated by an extra coordinate, no loop over labels) and one count.
     """
-    return _api.mutual_information(
-        x, y, "ross", base, k=k, standardize=standardize, random_state=random_state
-    )
+    return _api.mutual_information(x, y, "ross", base, k=k, standardize=standardize)
 
 
 def mixed_mutual_information(
@@ -234,21 +234,39 @@ def _cmi_ksg(x, y, z, *, k=3, standardize=True, random_state=None) -> float:
     )
 
 
-def _mi_ross(x, y, *, k=3, standardize=True, random_state=None) -> float:
+def _mi_ross(x, y, *, k=3, standardize=True) -> float:
     if is_discrete(x) and not is_discrete(y):
         x, y = y, x
     x = as_continuous(x, "x", "ross")
     _check_k(k, x, "x", "ross")
     x = _standardized(x) if standardize else x
     labels, _ = symbol_codes(y)
-    sizes = np.bincount(labels)[labels]
-    kept = sizes > 1  # a label seen once has no neighbour of its own
+    kept = np.bincount(labels)[labels] > 1  # a label seen once has no neighbour of its own
     if kept.sum() < 2:
         raise ValueError("method 'ross' needs labels that occur at least twice in y")
-    x, labels, sizes = x[kept], labels[kept], sizes[kept]
+    return labelled_mutual_information(x[kept], labels[kept], k)
+
+
+def labelled_mutual_information(x: np.ndarray, labels: np.ndarray, k: int) -> float:
+    """The estimator of :func:`ross_mutual_information` on trusted inputs, in nats: float
+    samples ``(n, d)`` and integer labels that each occur at least twice.
+
+    Where a point's ``k_i``-th same-label neighbour is at distance 0 (an atom: tied rows),
+    Gao et al.'s (2017) rule replaces jitter: ``k_i`` becomes the number of same-label
+    copies of the row and ``m_i`` the number of copies of any label, itself included in
+    both — on discrete ``x`` the digamma-corrected plug-in. Deterministic.
+    """
+    sizes = np.bincount(labels)[labels]
     k_i = np.minimum(k, sizes - 1)
-    x, radius = _within_label_distances(x, labels, k_i, random_state)
-    m = count_within(x, radius, strict=True) + 1  # itself included
+    separated = _labels_apart(x, labels)
+    distances, _ = k_neighbors(separated, int(k_i.max()), CHEBYSHEV)
+    radius = distances[np.arange(len(x)), k_i - 1]
+    # "< radius" with the smallest positive radius counts exactly the points at distance 0
+    counted = np.maximum(radius, _SMALLEST_RADIUS)
+    m = count_within(x, counted, strict=True) + 1  # itself included
+    on_atom = radius == 0
+    if on_atom.any():
+        k_i[on_atom] = 1 + count_within(separated, counted, strict=True)[on_atom]
     return float(digamma(len(x)) + mean_digamma(k_i) - mean_digamma(sizes) - mean_digamma(m))
 
 
@@ -378,20 +396,12 @@ def _marginal_radius(x: np.ndarray, neighbors: np.ndarray) -> np.ndarray:
     return np.abs(x[neighbors] - x[:, None, :]).max(axis=(1, 2))
 
 
-def _within_label_distances(x, labels, k_i, random_state):
-    """``(x, d)``: distance from each point to its ``k_i``-th neighbour of the same label.
-
-    One KD-tree over ``x`` with the label as an extra coordinate spaced farther apart than any
-    distance within ``x`` (max-norm), so the nearest points of other labels come last.
-    """
+def _labels_apart(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """``x`` with the label as an extra coordinate spaced farther apart than any distance
+    within ``x`` (max-norm): in one KD-tree, a point's nearest points of other labels come
+    after all of its own label's (no loop over labels)."""
     spacing = 2 * float(np.ptp(x, axis=0).max()) + 1
-    augmented = np.column_stack((x, labels * spacing))
-    distances, _ = k_neighbors(augmented, int(k_i.max()), CHEBYSHEV)
-    radius = distances[np.arange(len(x)), k_i - 1]
-    if radius.all():
-        return x, radius
-    x = _jittered(x, _announce_jitter("x", random_state))
-    return _within_label_distances(x, labels, k_i, random_state)
+    return np.column_stack((x, labels * spacing))
 
 
 register("knn", "knn", "continuous", entropy=_entropy, kl_divergence=_kl)

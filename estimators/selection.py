@@ -72,7 +72,7 @@ from ._kernels import sorted_radius_counts
 from ._neighbors import PreparedSpace, mean_digamma
 from ._registry import lookup
 from .gaussian import _normal_scores
-from .knn import gao_mutual_information
+from .knn import gao_mutual_information, labelled_mutual_information
 from .uncertainty import permutation_pvalue
 
 __all__ = ["CRITERIA", "MutualInfoSelector", "mutual_info_matrix", "mutual_info_scores"]
@@ -123,7 +123,7 @@ def mutual_info_scores(
     n_jobs : int or None
         Threads over columns (joblib; None: 1, -1: all cores).
     random_state : int, numpy.random.Generator or None
-        Used only by methods that jitter ties (an explicit ``"ksg"`` or ``"ross"``).
+        Used only by the method that jitters ties (an explicit ``"ksg"``).
 
     Returns
     -------
@@ -209,7 +209,10 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
 
     - ``"mim"``: ``I(X_k; y)`` (univariate ranking);
     - ``"mifs"``: ``I(X_k; y) - beta sum_{j in S} I(X_k; X_j)`` (Battiti 1994);
-    - ``"mrmr"``: ``I(X_k; y) - mean_{j in S} I(X_k; X_j)`` (Peng, Long & Ding 2005);
+    - ``"mrmr"``: ``I(X_k; y) - mean_{j in S} I(X_k; X_j)`` (Peng, Long & Ding 2005). The
+      difference scores a feature unrelated to everything about 0, so once the remaining
+      useful features are more redundant than relevant (features correlated within
+      classes), it prefers noise: set ``alpha`` to keep irrelevant features out;
     - ``"jmi"``: ``sum_{j in S} I(X_k; y | X_j)``, equivalent to
       ``sum_j I(X_k, X_j; y)`` (Yang & Moody 1999);
     - ``"cmim"``: ``min_{j in S} I(X_k; y | X_j)`` (Fleuret 2004);
@@ -220,9 +223,10 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     Relevance and redundancy come from :func:`mutual_info_scores` and the pairwise machinery
     of :func:`mutual_info_matrix` (only the rows of selected features are computed).
     Conditional MI for a discrete target is ``I(X_k, X_j; y) - I(X_j; y)``, both by Ross'
-    estimator (the Miller–Madow plug-in if both features are discrete; tied values are
-    jittered by ``1e-10`` of their scale, with ``random_state``); for a continuous target it
-    is Frenzel–Pompe (``"ksg"``; ``"mixed"`` with ties or discrete features).
+    estimator (the Miller–Madow plug-in if both features are discrete; tied rows by Gao et
+    al.'s rule on atoms, :func:`estimators.knn.labelled_mutual_information`, deterministic);
+    for a continuous target it is Frenzel–Pompe (``"ksg"``; ``"mixed"`` with ties or
+    discrete features).
 
     Parameters
     ----------
@@ -241,7 +245,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     n_jobs : int or None
         Threads (joblib) over candidate features.
     random_state : int, numpy.random.Generator or None
-        For the jitter of tied values in conditional MI and the permutations of ``alpha``.
+        For the permutations of ``alpha``, and the jitter of tied values where ``method``
+        is ``"ksg"``.
     alpha : float or None
         With a level (e.g. 0.05), only features whose relevance is significant are
         selected: each ``I(X_k; y)`` is tested against ``n_permutations`` permutations of
@@ -488,8 +493,6 @@ class _ConditionalRelevance:
     def __init__(self, selector: MutualInfoSelector, given, target):
         self.given, self.target = given, target
         self.k = selector.n_neighbors
-        # one int seed: a shared Generator would be drawn in the n_jobs threads' order
-        self.random_state = int(as_generator(selector.random_state).integers(2**63))
         self.given_relevance: dict[str, float] = {}  # I(given; y) by method, for the difference
 
     def __call__(self, column) -> float:
@@ -518,16 +521,11 @@ class _ConditionalRelevance:
         """``I(features; y)`` for the discrete target."""
         if method == "miller-madow":
             return _api.mutual_information(features, self.target.values, method)
-        with warnings.catch_warnings():  # ties are jittered by design (documented above)
-            warnings.filterwarnings("ignore", message=".*duplicated samples.*")
-            return _api.mutual_information(
-                features.astype(float),
-                self.target.values,
-                "ross",
-                k=self.k,
-                standardize=False,
-                random_state=self.random_state,
-            )
+        kept = _repeated(self.target.values)
+        if kept.sum() < 2:
+            return 0.0  # no label occurs twice: nothing to estimate from
+        rows = features[kept].astype(float).reshape(int(kept.sum()), -1)
+        return labelled_mutual_information(rows, self.target.values[kept], self.k)
 
 
 def _ranking(selected: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -657,7 +655,7 @@ def _pair_estimator(method: str, k: int, random_state):
         raise TypeError(f"method must be a string; got {type(method).__name__}")
     lookup(method, "mutual_information")  # an unknown name fails now, listing the known ones
     options = {"k": k} if method in _KNN_METHODS else {}
-    if method in ("ksg", "ross"):
+    if method == "ksg":
         # one int seed for every pair: a shared Generator would be drawn from in whatever
         # order the n_jobs threads run, so the same random_state could give other numbers
         options["random_state"] = int(as_generator(random_state).integers(2**63))
@@ -703,12 +701,12 @@ def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
     whose label occurs once are left out (they have no neighbour of their own), as in
     scikit-learn.
     """
-    sizes = np.bincount(labels.values)[labels.values]
-    kept = sizes > 1
+    kept = _repeated(labels.values)
     if kept.sum() < 2:
         return 0.0  # no label occurs twice: nothing to estimate from
     order = _kept_order(measured, kept)
-    values, codes, sizes = measured.values[kept], labels.values[kept], sizes[kept]
+    values, codes = measured.values[kept], labels.values[kept]
+    sizes = np.bincount(codes)[codes]
     n = len(values)
     ordered = values[order]
     by_label = _group_by_label(order, codes, labels.n_symbols)
@@ -724,6 +722,12 @@ def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
     if on_atom.any():
         k_i[on_atom] = _copies_within_label(values, codes, order)[on_atom]
     return float(digamma(n) + mean_digamma(k_i) - mean_digamma(sizes) - mean_digamma(m))
+
+
+def _repeated(codes: np.ndarray) -> np.ndarray:
+    """The rows whose label occurs more than once (the others have no same-label neighbour,
+    and are left out as in scikit-learn)."""
+    return np.bincount(codes)[codes] > 1
 
 
 def _copies_within_label(values, codes, order) -> np.ndarray:
