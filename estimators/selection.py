@@ -72,7 +72,7 @@ from ._kernels import sorted_radius_counts
 from ._neighbors import PreparedSpace, mean_digamma
 from ._registry import lookup
 from .gaussian import _normal_scores
-from .knn import gao_mutual_information, labelled_mutual_information
+from .knn import gao_mutual_information, labelled_conditional_mutual_information
 from .uncertainty import permutation_pvalue
 
 __all__ = ["CRITERIA", "MutualInfoSelector", "mutual_info_matrix", "mutual_info_scores"]
@@ -222,11 +222,11 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
 
     Relevance and redundancy come from :func:`mutual_info_scores` and the pairwise machinery
     of :func:`mutual_info_matrix` (only the rows of selected features are computed).
-    Conditional MI for a discrete target is ``I(X_k, X_j; y) - I(X_j; y)``, both by Ross'
-    estimator (the Miller–Madow plug-in if both features are discrete; tied rows by Gao et
-    al.'s rule on atoms, :func:`estimators.knn.labelled_mutual_information`, deterministic);
-    for a continuous target it is Frenzel–Pompe (``"ksg"``; ``"mixed"`` with ties or
-    discrete features).
+    Conditional MI for a discrete target is Frenzel–Pompe's estimator with the label as a
+    coordinate (:func:`estimators.knn.labelled_conditional_mutual_information`; tied rows by
+    Gao et al.'s rule on atoms, deterministic), or ``I(X_k, X_j; y) - I(X_j; y)`` by the
+    Miller–Madow plug-in if both features are discrete; for a continuous target it is
+    Frenzel–Pompe (``"ksg"``; ``"mixed"`` with ties or discrete features).
 
     Parameters
     ----------
@@ -493,7 +493,7 @@ class _ConditionalRelevance:
     def __init__(self, selector: MutualInfoSelector, given, target):
         self.given, self.target = given, target
         self.k = selector.n_neighbors
-        self.given_relevance: dict[str, float] = {}  # I(given; y) by method, for the difference
+        self.given_relevance: float | None = None  # I(given; y), for the plug-in's difference
 
     def __call__(self, column) -> float:
         if column.kind == "constant" or self.target.kind == "constant":
@@ -502,11 +502,7 @@ class _ConditionalRelevance:
             return _auto_pair(column, self.target, self.k)
         kinds = {column.kind, self.given.kind}
         if self.target.kind == "discrete":
-            method = "miller-madow" if kinds == {"discrete"} else "ross"
-            pair = np.column_stack((column.values, self.given.values))
-            if method not in self.given_relevance:
-                self.given_relevance[method] = self._relevance(self.given.values, method)
-            return self._relevance(pair, method) - self.given_relevance[method]
+            return self._plugin(column) if kinds == {"discrete"} else self._labelled(column)
         method = "mixed" if (kinds | {self.target.kind}) & {"tied", "discrete"} else "ksg"
         return _api.conditional_mutual_information(
             column.values,
@@ -517,15 +513,23 @@ class _ConditionalRelevance:
             standardize=False,
         )
 
-    def _relevance(self, features: np.ndarray, method: str) -> float:
-        """``I(features; y)`` for the discrete target."""
-        if method == "miller-madow":
-            return _api.mutual_information(features, self.target.values, method)
+    def _plugin(self, column) -> float:
+        """``I(X, Z; y) - I(Z; y)`` by the Miller–Madow plug-in, for discrete columns."""
+
+        def relevance(features):
+            return _api.mutual_information(features, self.target.values, "miller-madow")
+
+        if self.given_relevance is None:
+            self.given_relevance = relevance(self.given.values)
+        return relevance(np.column_stack((column.values, self.given.values))) - self.given_relevance
+
+    def _labelled(self, column) -> float:
+        """Frenzel–Pompe with the labels as a coordinate (Gao et al.'s rule on atoms)."""
         kept = _repeated(self.target.values)
         if kept.sum() < 2:
             return 0.0  # no label occurs twice: nothing to estimate from
-        rows = features[kept].astype(float).reshape(int(kept.sum()), -1)
-        return labelled_mutual_information(rows, self.target.values[kept], self.k)
+        x, z = (c.values[kept].astype(float)[:, None] for c in (column, self.given))
+        return labelled_conditional_mutual_information(x, z, self.target.values[kept], self.k)
 
 
 def _ranking(selected: np.ndarray, last: np.ndarray) -> np.ndarray:

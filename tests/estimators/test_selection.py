@@ -170,6 +170,50 @@ def test_ties_and_atoms_follow_the_definition(k):
     )
 
 
+def _brute_force_labelled_cmi(x, z, labels, k):
+    """Frenzel–Pompe I(x; y | z) for labels y, Gao et al.'s atom rule, from the definition
+    (n x n max-norm distances; x and z one column each)."""
+    dx, dz = np.abs(x[:, None] - x[None, :]), np.abs(z[:, None] - z[None, :])
+    dxz, same = np.maximum(dx, dz), labels[:, None] == labels[None, :]
+    sizes = np.bincount(labels)[labels]
+    terms = []
+    for i in range(len(x)):
+        others = same[i] & (np.arange(len(x)) != i)
+        k_i = min(k, sizes[i] - 1)
+        radius = np.sort(dxz[i, others])[k_i - 1]
+        if radius == 0:  # an atom: every count is of the points at distance 0, itself too
+            k_i = (dxz[i, others] == 0).sum() + 1
+            counts = [(d[i] == 0) for d in (dxz, dz)]
+        else:
+            counts = [(d[i] < radius) for d in (dxz, dz)]
+        n_xz, n_z = counts[0].sum(), counts[1].sum()
+        terms.append((k_i, n_xz, (counts[1] & same[i]).sum(), n_z))
+    k_i, n_xz, n_yz, n_z = np.array(terms).T
+    return np.mean(digamma(k_i) - digamma(n_xz) - digamma(n_yz) + digamma(n_z))
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_labelled_conditional_mi_follows_the_definition(k):
+    rng = np.random.default_rng(10)
+    labels = rng.integers(0, 3, 300)
+    x = np.round(rng.standard_normal(300) + labels, 1)  # ties, some joint atoms
+    z = np.round(x + rng.standard_normal(300), 0)
+    x[:15], z[:15] = 2.0, 1.0  # one joint atom across labels
+    found = knn.labelled_conditional_mutual_information(x[:, None], z[:, None], labels, k)
+    assert found == pytest.approx(_brute_force_labelled_cmi(x, z, labels, k), abs=1e-12)
+
+
+def test_conditioning_on_the_feature_itself_leaves_nothing():
+    # I(X; y | X) = 0, and Frenzel–Pompe gives exactly 0 without ties: the joint and z counts
+    # coincide, and k_i - 1 same-label points lie strictly inside the k_i-th neighbour's radius
+    rng = np.random.default_rng(11)
+    labels = rng.integers(0, 4, 500)
+    x = (rng.standard_normal(500) + labels)[:, None]
+    assert knn.labelled_conditional_mutual_information(x, x, labels, 3) == pytest.approx(
+        0.0, abs=1e-12
+    )
+
+
 def test_selection_on_tied_features_does_not_depend_on_the_seed():
     # conditional relevance on tied data follows the atom rule: nothing random is left
     rng = np.random.default_rng(9)
