@@ -4,8 +4,9 @@ k-th neighbour distances in up to :data:`GRID_MAX_DIM` dimensions come from a qu
 searched by a compiled kernel (:class:`estimators._kernels.QuantileGrid`, about 2x less CPU
 than a KD-tree query at n = 10^6 in 2-D); where the data concentrate on a lower-dimensional
 set (the grid's occupancy above :data:`GRID_MAX_OCCUPANCY`), and in higher dimensions, one
-``scipy.spatial.cKDTree`` per space, built once and queried in bulk (``workers=-1``) in the
-tree's own point order (about 2x faster at n = 10^6 than input order). Both are exact.
+``scipy.spatial.cKDTree`` per space, built once and queried in bulk (on every core from
+:data:`SERIAL_BELOW` queries) in the tree's own point order (about 2x faster at n = 10^6
+than input order). Both are exact.
 
 Marginal counts are exact at the radius boundary: a point counts when its coordinate
 distance, computed in floating point exactly as the trees compute it (``|a - b|``), is below
@@ -47,7 +48,7 @@ def kth_neighbor_distances(
     tree = _tree(points)
     order = tree.indices  # the tree's own point order: neighbours in memory are near in space
     distances = np.empty(len(points))
-    distances[order] = tree.query(points[order], k=[k + 1], p=p, workers=-1)[0][:, 0]
+    distances[order] = tree.query(points[order], k=[k + 1], p=p, workers=_workers(points))[0][:, 0]
     return distances
 
 
@@ -59,7 +60,7 @@ def k_neighbors(points: np.ndarray, k: int, p: float = CHEBYSHEV):
     """
     tree = _tree(points)
     order = tree.indices
-    found_d, found_i = tree.query(points[order], k=k + 1, p=p, workers=-1)
+    found_d, found_i = tree.query(points[order], k=k + 1, p=p, workers=_workers(points))
     distances, indices = np.empty((len(points), k)), np.empty((len(points), k), dtype=np.intp)
     distances[order], indices[order] = found_d[:, 1:], found_i[:, 1:]
     return distances, indices
@@ -70,7 +71,7 @@ def kth_distances_to(points: np.ndarray, reference: np.ndarray, k: int, p: float
     grid = _grid(reference)
     if grid is not None:
         return grid.kth_distances_to(points, k, chebyshev=p == CHEBYSHEV)
-    return _tree(reference).query(points, k=[k], p=p, workers=-1)[0][:, 0]
+    return _tree(reference).query(points, k=[k], p=p, workers=_workers(points))[0][:, 0]
 
 
 def count_within(
@@ -154,6 +155,12 @@ def _grid(points: np.ndarray, orders: list | None = None) -> QuantileGrid | None
         return None
     grid = QuantileGrid(points, orders=orders)
     return grid if grid.occupancy() <= GRID_MAX_OCCUPANCY else None
+
+
+def _workers(queries: np.ndarray) -> int:
+    """Threads for a KD-tree query: all cores from :data:`SERIAL_BELOW` queries, else one
+    (starting and joining threads costs ~2 ms a call, more than a small query takes)."""
+    return -1 if len(queries) >= SERIAL_BELOW else 1
 
 
 def _tree(points: np.ndarray) -> cKDTree:
