@@ -368,7 +368,7 @@ def _plane_kth(points, starts, cells, below, above, queries, homes, skips, k, ou
                     continue
                 row = cx * cells
                 if cx == hx - r or cx == hx + r:
-                    spans = ((max(hy - r, 0), min(hy + r, cells - 1)), (1, 0))
+                    spans = ((max(hy - r, 0), min(hy + r, cells - 1)), (1, 0))  # (1, 0): none
                 else:
                     spans = ((hy - r, hy - r), (hy + r, hy + r))
                 for side in range(2):
