@@ -1,13 +1,16 @@
 """Compiled kernels (numba) behind :mod:`estimators._neighbors`, for what a KD-tree does slowly.
 
-- :func:`sorted_radius_counts`: for each value of a sorted 1-D array, how many others lie
+- :class:`SortedValues`: for each value of a sorted 1-D array, how many others lie
   within its radius, by galloping + binary search with the exact predicate
   ``|s[j] - s[i]| < r`` (or ``<=``), evaluated in floating point as the tree does.
   Subtraction rounds monotonically, so on sorted values the predicate is monotone in ``j``
   and the search is exact — no ``s[i] ± r`` comparison that can misplace a point by one ulp.
-  The gallop starts from a secant guess through the local spread of the values (~35 % fewer
-  probes than from the value's own position at n = 10^4). Cost ``O(n log c)`` for ``c``
-  counted neighbours, no extra memory.
+  The gallop starts where a bucket index of the values (:func:`_bucket_starts`, one bucket
+  per value, equal widths) places ``s[i] ± r``, usually the answer or next to it, so each
+  boundary costs a few probes (1.7x faster than a secant guess through the local spread at
+  n = 10^4). Cost ``O(n)`` for the index, then ``O(log b)`` per boundary for ``b`` values
+  in the buckets searched (``O(1)`` for evenly spread values, ``O(log n)`` at worst);
+  memory ``n + 1`` ints.
 - :class:`QuantileGrid`: the ``k``-th nearest-neighbour distance (max-norm or Euclidean)
   on a quantile grid — each axis cut at quantiles of the data so that cells hold a few points
   each, wherever the mass is — searching rings of cells outwards until no unvisited cell can
@@ -77,9 +80,6 @@ def _within(distance, radius, strict):
     return distance < radius if strict else distance <= radius
 
 
-_SECANT_PROBE = 64  # values ahead from which the first guess at a count boundary is made
-
-
 @numba.njit(cache=True, inline="always")
 def _within_at(s, i, offset, direction, radius, strict):
     """Whether the value ``offset`` places from ``s[i]`` in ``direction`` (+1 up, -1 down)
@@ -89,27 +89,55 @@ def _within_at(s, i, offset, direction, radius, strict):
 
 
 @numba.njit(cache=True, inline="always")
-def _secant_guess(s, i, radius, direction, room):
-    """A guess at how many values within the radius lie beyond ``s[i]`` in ``direction``
-    (at most ``room``): two secant steps through the sorted values, from the spread of the
-    next :data:`_SECANT_PROBE` values and then from that of the first guess. Only where the
-    search starts depends on it, never what it finds."""
-    guess = min(_SECANT_PROBE, room)
-    for _ in range(2):
-        spread = direction * (s[i + direction * guess] - s[i])
-        if guess == 0 or spread <= 0:
-            break
-        guess = int(min(guess * (radius / spread), room))
-    return guess
+def _bucket(value, low, scale, buckets):
+    """The bucket of ``value`` (monotone in it), clipped to ``0 .. buckets - 1``; NaN (an
+    infinite value times a zero scale) goes to 0."""
+    position = (value - low) * scale
+    if not position > 0.0:
+        return 0
+    if position >= buckets - 1:
+        return buckets - 1
+    return int(position)
 
 
 @numba.njit(cache=True)
-def _furthest_within(s, i, radius, strict, direction):
+def _bucket_starts(s, low, scale, buckets):
+    """``starts[b]``: the index of the first value of ascending ``s`` in bucket ``b`` or a
+    later one (``starts[buckets] = len(s)``)."""
+    starts = np.empty(buckets + 1, np.int64)
+    b = 0
+    for i in range(s.shape[0]):
+        while b <= _bucket(s[i], low, scale, buckets):
+            starts[b] = i
+            b += 1
+    starts[b:] = s.shape[0]
+    return starts
+
+
+@numba.njit(cache=True, inline="always")
+def _rank_guess(s, starts, low, scale, value):
+    """About how many values of ``s`` lie below ``value``: a binary search within its bucket.
+    ``value`` is ``s[i] ± r`` rounded, so this can be off by the values within a rounding
+    error of it; the exact search starts here."""
+    b = _bucket(value, low, scale, starts.shape[0] - 1)
+    first, last = starts[b], starts[b + 1]
+    while first < last:
+        middle = (first + last) // 2
+        if s[middle] < value:
+            first = middle + 1
+        else:
+            last = middle
+    return first
+
+
+@numba.njit(cache=True)
+def _furthest_within(s, i, radius, strict, direction, guess):
     """The largest offset ``p`` such that ``s[i + direction * p]`` lies within the radius of
-    ``s[i]`` (0 if none): a gallop from a secant guess, then a binary search. The predicate
-    is monotone in ``p`` on sorted values (subtraction rounds monotonically)."""
+    ``s[i]`` (0 if none): a gallop from ``guess``, then a binary search. The predicate is
+    monotone in ``p`` on sorted values (subtraction rounds monotonically), so the result
+    never depends on the guess, only the number of probes."""
     room = s.shape[0] - 1 - i if direction > 0 else i
-    guess = _secant_guess(s, i, radius, direction, room)
+    guess = max(0, min(guess, room))
     step = 1
     if guess == 0 or _within_at(s, i, guess, direction, radius, strict):
         inside = guess
@@ -135,17 +163,34 @@ def _furthest_within(s, i, radius, strict, direction):
 
 
 @numba.njit(nogil=True, cache=True)
-def _sorted_radius_counts(s, radius, strict, counts, start, stop):
+def _sorted_radius_counts(s, radius, strict, starts, low, scale, counts, start, stop):
     for i in range(start, stop):
-        above = _furthest_within(s, i, radius[i], strict, 1)
-        counts[i] = above + _furthest_within(s, i, radius[i], strict, -1)
+        up = _rank_guess(s, starts, low, scale, s[i] + radius[i]) - 1 - i
+        down = i - _rank_guess(s, starts, low, scale, s[i] - radius[i])
+        counts[i] = _furthest_within(s, i, radius[i], strict, 1, up) + _furthest_within(
+            s, i, radius[i], strict, -1, down
+        )
 
 
-def sorted_radius_counts(s: np.ndarray, radius: np.ndarray, strict: bool) -> np.ndarray:
-    """Counts of other values within each radius, for ascending ``s`` and radii in its order."""
-    counts = np.empty(len(s), dtype=np.int64)
-    _over_chunks(_sorted_radius_counts, len(s), s, radius, strict, counts)
-    return counts
+class SortedValues:
+    """Ascending 1-D values with their bucket index, ready for radius counts (built once,
+    e.g. per column of :func:`estimators.selection.mutual_info_matrix`, and shared by every
+    count on that column). Memory: the values and ``n + 1`` bucket starts."""
+
+    def __init__(self, s: np.ndarray):
+        self.values = np.ascontiguousarray(s, dtype=np.float64)
+        self.buckets = max(1, len(s))  # about one value per bucket
+        spread = float(s[-1]) - float(s[0]) if len(s) else 0.0  # inf, silently, past float64
+        self.low = float(s[0]) if len(s) else 0.0
+        self.scale = self.buckets / spread if 0 < spread < np.inf else 0.0
+        self.starts = _bucket_starts(self.values, self.low, self.scale, self.buckets)
+
+    def radius_counts(self, radius: np.ndarray, strict: bool) -> np.ndarray:
+        """Counts of other values within each radius (radii in the sorted order)."""
+        counts = np.empty(len(self.values), dtype=np.int64)
+        indexed = (self.values, radius, strict, self.starts, self.low, self.scale)
+        _over_chunks(_sorted_radius_counts, len(counts), *indexed, counts)
+        return counts
 
 
 # --- quantile grid ---------------------------------------------------------------------------
@@ -252,12 +297,12 @@ def _axis_extents(points, coords, cells):
 
 @numba.njit(cache=True, inline="always")
 def _insert(best, distance):
-    """Insert ``distance`` (below ``best[-1]``) into the ascending ``best``, dropping the last."""
-    slot = best.shape[0] - 1
-    while slot > 0 and best[slot - 1] > distance:
-        best[slot] = best[slot - 1]
-        slot -= 1
-    best[slot] = distance
+    """Insert ``distance`` into the ascending ``best``, dropping the last: a min/max network
+    with no data-dependent branch (~10 % faster than shifting slots in a loop whose exit the
+    CPU mispredicts)."""
+    for slot in range(best.shape[0] - 1, 0, -1):
+        best[slot] = max(best[slot - 1], min(best[slot], distance))
+    best[0] = min(best[0], distance)
 
 
 @numba.njit(cache=True, inline="always")

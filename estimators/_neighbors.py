@@ -12,8 +12,9 @@ Marginal counts are exact at the radius boundary: a point counts when its coordi
 distance, computed in floating point exactly as the trees compute it (``|a - b|``), is below
 (or at most) the radius — never by comparing against ``x ± r``, which can misplace a point by
 one ulp. One-dimensional counts search the sorted values with that predicate (a compiled
-galloping search); multi-dimensional ones use scikit-learn's KD-tree ``count_only`` radius
-query (strictness by ``nextafter``). Memory is O(n (d + k)); no Python loop over samples.
+search started from a bucket index's guess); multi-dimensional ones use scikit-learn's
+KD-tree ``count_only`` radius query (strictness by ``nextafter``). Memory is O(n (d + k));
+no Python loop over samples.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma
 from sklearn.neighbors import KDTree
 
-from ._kernels import MAX_DIM, QuantileGrid, sorted_radius_counts
+from ._kernels import MAX_DIM, QuantileGrid, SortedValues
 
 EUCLIDEAN, CHEBYSHEV = 2.0, np.inf
 GRID_MAX_DIM = MAX_DIM  # rings of 3^d cells: beyond a few dimensions a KD-tree prunes better
@@ -100,7 +101,13 @@ class PreparedSpace:
 
     points: np.ndarray
     order: np.ndarray | None = None  # 1-D: the sorting permutation
+    sorted: SortedValues | None = None  # 1-D: the values in that order, indexed
     tree: KDTree | None = None  # multi-D: scikit-learn's KD-tree, max-norm
+
+
+def sorted_space(points: np.ndarray, order: np.ndarray) -> PreparedSpace:
+    """The 1-D space ``points`` (shape ``(n, 1)``) prepared from its sorting permutation."""
+    return PreparedSpace(points, order=order, sorted=SortedValues(points[order, 0]))
 
 
 def prepare_space(points: np.ndarray | PreparedSpace) -> PreparedSpace:
@@ -112,14 +119,14 @@ def prepare_space(points: np.ndarray | PreparedSpace) -> PreparedSpace:
     if points.shape[1] == 1:
         # the default (introsort, vectorised) is ~4x faster than "stable"; order among equal
         # values does not matter to the counts
-        return PreparedSpace(points, order=np.argsort(points[:, 0]))
+        return sorted_space(points, np.argsort(points[:, 0]))
     return PreparedSpace(points, tree=KDTree(points, metric="chebyshev"))
 
 
 def count_prepared(space: PreparedSpace, radius: np.ndarray, *, strict: bool) -> np.ndarray:
     """:func:`count_within` on a :func:`prepare_space` result."""
     if space.order is not None:
-        return _count_within_sorted(space.points[:, 0], space.order, radius, strict)
+        return _count_within_sorted(space, radius, strict)
     return _count_within_tree(space, radius, strict)
 
 
@@ -180,8 +187,8 @@ def _count_within_tree(space: PreparedSpace, radius: np.ndarray, strict: bool) -
     return counts
 
 
-def _count_within_sorted(values, order, radius, strict) -> np.ndarray:
-    counts = np.empty(len(values), dtype=np.int64)
-    # queries in sorted order: each search starts at the point's own position, cache-friendly
-    counts[order] = sorted_radius_counts(values[order], radius[order], strict)
+def _count_within_sorted(space: PreparedSpace, radius, strict) -> np.ndarray:
+    counts = np.empty(len(space.order), dtype=np.int64)
+    # queries in sorted order: each search starts near the point's own position, cache-friendly
+    counts[space.order] = space.sorted.radius_counts(radius[space.order], strict)
     return counts

@@ -37,15 +37,15 @@ breast_cancer's "mean radius"; which one is closer to the truth depends on where
 come from).
 
 Per-column work is done once and shared by every pair: each column is standardised, sorted
-and coded if discrete. Ross: the neighbours of a row among its label are found by a merge in
-the sorted order (the rows grouped by label with a counting sort). KSG: the joint neighbours
-come from the shared quantile-grid search and the radius counts from galloping searches on
-each column's sorted values (:mod:`estimators._neighbors`, :mod:`estimators._kernels`),
-exact at the radius. The kernels are compiled with numba and release the GIL; pairs run on
-``n_jobs`` threads. Cost per pair ``O(n (c + log n))``, ``c`` the rows in the few grid cells
-searched (a handful for continuous data; where one column concentrates on a large atom the
-search falls back to a KD-tree); memory ``O(n)`` per column and per running pair, never
-``n x n``.
+and bucket-indexed, or coded if discrete. Ross: the neighbours of a row among its label are
+found by a merge in the sorted order (the rows grouped by label with a counting sort). KSG:
+the joint neighbours come from the shared quantile-grid search (cells from the columns'
+ranks) and the radius counts from searches on each column's sorted values
+(:mod:`estimators._neighbors`, :mod:`estimators._kernels`), exact at the radius. The kernels
+are compiled with numba and release the GIL; pairs run on ``n_jobs`` threads. Cost per pair
+``O(n (c + log n))``, ``c`` the rows in the few grid cells searched (a handful for
+continuous data; where one column concentrates on a large atom the search falls back to a
+KD-tree); memory ``O(n)`` per column and per running pair, never ``n x n``.
 """
 
 from __future__ import annotations
@@ -68,8 +68,7 @@ from exact._random import as_generator
 
 from . import _api
 from ._inputs import as_samples, check_same_length, is_discrete, symbol_codes
-from ._kernels import sorted_radius_counts
-from ._neighbors import PreparedSpace, mean_digamma
+from ._neighbors import PreparedSpace, count_prepared, mean_digamma, sorted_space
 from ._registry import lookup
 from .gaussian import _normal_scores
 from .knn import gao_mutual_information, labelled_conditional_mutual_information
@@ -557,14 +556,13 @@ class _Column:
 
     kind: str  # "discrete", "continuous", "tied" or "constant"
     values: np.ndarray
-    order: np.ndarray | None = None  # rows in increasing value
-    sorted_values: np.ndarray | None = None
+    space: PreparedSpace | None = None  # floats: sorted and indexed for radius counts
     n_symbols: int = 0
 
     @property
-    def space(self) -> PreparedSpace:
-        """The column as a sorted space for radius counts (no new sort)."""
-        return PreparedSpace(self.values[:, None], order=self.order)
+    def order(self) -> np.ndarray:
+        """The rows in increasing value (floats)."""
+        return self.space.order
 
 
 def _prepare(values: np.ndarray, discrete: bool) -> _Column:
@@ -577,10 +575,10 @@ def _prepare(values: np.ndarray, discrete: bool) -> _Column:
     if scale == 0:
         return _Column("constant", values)
     values = values / scale
-    order = np.argsort(values)
-    ordered = values[order]
+    space = sorted_space(values[:, None], np.argsort(values))
+    ordered = space.sorted.values
     kind = "tied" if (ordered[1:] == ordered[:-1]).any() else "continuous"
-    return _Column(kind, values, order, ordered)
+    return _Column(kind, values, space)
 
 
 def _prepared_columns(X, name: str, discrete_features, n_neighbors):
@@ -712,7 +710,6 @@ def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
     values, codes = measured.values[kept], labels.values[kept]
     sizes = np.bincount(codes)[codes]
     n = len(values)
-    ordered = values[order]
     by_label = _group_by_label(order, codes, labels.n_symbols)
     k_i = np.minimum(k, sizes - 1)
     radius = _within_label_radius(values[by_label], codes[by_label], k_i[by_label])
@@ -720,9 +717,8 @@ def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
     radius_rows[by_label] = radius
     on_atom = radius_rows == 0
     # "< radius" with the smallest positive radius counts exactly the rows at distance 0
-    m = np.empty(n, dtype=np.int64)
-    m[order] = sorted_radius_counts(ordered, np.maximum(radius_rows, _SMALLEST)[order], True)
-    m += 1  # the row itself
+    space = measured.space if kept.all() else sorted_space(values[:, None], order)
+    m = count_prepared(space, np.maximum(radius_rows, _SMALLEST), strict=True) + 1  # + itself
     if on_atom.any():
         k_i[on_atom] = _copies_within_label(values, codes, order)[on_atom]
     return float(digamma(n) + mean_digamma(k_i) - mean_digamma(sizes) - mean_digamma(m))

@@ -13,7 +13,7 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma
 
 from estimators import _neighbors
-from estimators._kernels import QuantileGrid, sorted_radius_counts
+from estimators._kernels import QuantileGrid, SortedValues
 
 CHEBYSHEV, EUCLIDEAN = np.inf, 2.0
 
@@ -98,13 +98,14 @@ def test_sorted_counts_equal_brute_force_at_rounding_edges(strict):
     gaps = np.abs(s[None, :] - s[:, None])
     inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
     expected = inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
-    np.testing.assert_array_equal(sorted_radius_counts(s, radius, strict), expected)
+    np.testing.assert_array_equal(SortedValues(s).radius_counts(radius, strict), expected)
 
 
 @pytest.mark.parametrize("strict", [True, False])
 def test_sorted_counts_equal_brute_force_wherever_the_search_starts(strict):
-    # the search starts from a secant guess through the local spread of the values: long
-    # runs of ties (no spread), radii far beyond the guess, 0 and inf, arrays of 1 to 300
+    # the search starts where a bucket index places s[i] +- r: long runs of ties (many
+    # values in one bucket), a few values spanning many buckets, radii of 0 and inf, values
+    # of 1e-3 to 1e3 (so that s[i] +- r rounds), arrays of 1 to 300
     rng = np.random.default_rng(7)
     for _ in range(300):
         n = int(rng.integers(1, 300))
@@ -116,7 +117,24 @@ def test_sorted_counts_equal_brute_force_wherever_the_search_starts(strict):
         gaps = np.abs(s[None, :] - s[:, None])
         inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
         expected = inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
-        np.testing.assert_array_equal(sorted_radius_counts(s, radius, strict), expected)
+        np.testing.assert_array_equal(SortedValues(s).radius_counts(radius, strict), expected)
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_sorted_counts_equal_brute_force_with_a_degenerate_bucket_index(strict):
+    # an outlier puts every other value into one bucket; a spread beyond float64's range
+    # (inf) leaves a single bucket; the counts must not change, only the search's cost
+    rng = np.random.default_rng(9)
+    bulk = rng.standard_normal(200)
+    for s in (np.append(bulk, 1e12), np.append(bulk, [-1e308, 1e308]), np.zeros(5)):
+        s = np.sort(s)
+        radius = np.abs(rng.standard_normal(len(s)))
+        radius[::7] = np.inf
+        with np.errstate(over="ignore"):  # 1e308 - (-1e308) is inf, as in the kernel
+            gaps = np.abs(s[None, :] - s[:, None])
+        inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
+        expected = inside.sum(axis=1) - 1
+        np.testing.assert_array_equal(SortedValues(s).radius_counts(radius, strict), expected)
 
 
 def test_mean_digamma_of_counts_equals_the_direct_mean():
