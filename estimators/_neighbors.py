@@ -12,9 +12,11 @@ Marginal counts are exact at the radius boundary: a point counts when its coordi
 distance, computed in floating point exactly as the trees compute it (``|a - b|``), is below
 (or at most) the radius — never by comparing against ``x ± r``, which can misplace a point by
 one ulp. One-dimensional counts search the sorted values with that predicate (a compiled
-search started from a bucket index's guess); multi-dimensional ones use scikit-learn's
-KD-tree ``count_only`` radius query (strictness by ``nextafter``). Memory is O(n (d + k));
-no Python loop over samples.
+search started from a bucket index's guess); two-dimensional ones a grid of rank cells,
+whole cells counted from prefix sums and the cells at the radius' edge point by point with
+the same predicate (:meth:`estimators._kernels.QuantileGrid.radius_counts`); larger ones
+scikit-learn's KD-tree ``count_only`` radius query (strictness by ``nextafter``). Memory is
+O(n (d + k)); no Python loop over samples.
 """
 
 from __future__ import annotations
@@ -86,6 +88,19 @@ def count_within(
     return count_prepared(prepare_space(points), radius, strict=strict)
 
 
+def copies(points: np.ndarray) -> np.ndarray:
+    """For each row of ``points`` ``(n, d)``: the rows equal to it, itself included — the
+    points at distance 0 in any norm (``a - b == 0`` exactly when ``a == b``, ``-0.0`` equal
+    to ``0.0`` as in both). Gao et al.'s (2017) ``k_i`` on an atom. Cost ``O(n d log n)``
+    (a lexicographic sort of the rows)."""
+    order = np.lexsort(points.T)
+    ordered = points[order]
+    group = np.concatenate(([0], np.cumsum((ordered[1:] != ordered[:-1]).any(axis=1))))
+    found = np.empty(len(points), dtype=np.int64)
+    found[order] = np.bincount(group)[group]
+    return found
+
+
 def mean_digamma(counts: np.ndarray) -> float:
     """``mean(digamma(counts))`` for non-negative integer counts, through their histogram:
     one digamma per distinct count instead of one per point (the k-NN estimators' averages
@@ -97,12 +112,14 @@ def mean_digamma(counts: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class PreparedSpace:
-    """A space ready for radius counts: sorted values (1-D) or a KD-tree (multi-D)."""
+    """A space ready for radius counts: sorted values (1-D), a grid of rank cells (2-D) or a
+    KD-tree (more dimensions)."""
 
     points: np.ndarray
     order: np.ndarray | None = None  # 1-D: the sorting permutation
     sorted: SortedValues | None = None  # 1-D: the values in that order, indexed
-    tree: KDTree | None = None  # multi-D: scikit-learn's KD-tree, max-norm
+    grid: QuantileGrid | None = None  # 2-D: cells from each axis's ranks
+    tree: KDTree | None = None  # 3-D and more: scikit-learn's KD-tree, max-norm
 
 
 def sorted_space(points: np.ndarray, order: np.ndarray) -> PreparedSpace:
@@ -111,15 +128,20 @@ def sorted_space(points: np.ndarray, order: np.ndarray) -> PreparedSpace:
 
 
 def prepare_space(points: np.ndarray | PreparedSpace) -> PreparedSpace:
-    """Sort a 1-D space, or build the KD-tree of a multi-D one: the radius-independent work,
-    which can run while the radii are being computed. A space already prepared (e.g. a
-    column sorted once and shared by many pairs) is returned as it is."""
+    """Sort a 1-D space, grid a 2-D one, or build the KD-tree of a larger one: the
+    radius-independent work, which can run while the radii are being computed. A space
+    already prepared (e.g. a column sorted once and shared by many pairs) is returned as it
+    is. The 2-D grid's cells come from each axis's ranks, so a value shared by many points
+    spreads over many cells (4-5x faster counts than the KD-tree, continuous or tied)."""
     if isinstance(points, PreparedSpace):
         return points
+    # the default sort (introsort, vectorised) is ~4x faster than "stable"; order among
+    # equal values does not matter to the counts
     if points.shape[1] == 1:
-        # the default (introsort, vectorised) is ~4x faster than "stable"; order among equal
-        # values does not matter to the counts
         return sorted_space(points, np.argsort(points[:, 0]))
+    if points.shape[1] == 2:
+        orders = [np.argsort(points[:, a]) for a in range(2)]
+        return PreparedSpace(points, grid=QuantileGrid(points, orders=orders))
     return PreparedSpace(points, tree=KDTree(points, metric="chebyshev"))
 
 
@@ -127,6 +149,8 @@ def count_prepared(space: PreparedSpace, radius: np.ndarray, *, strict: bool) ->
     """:func:`count_within` on a :func:`prepare_space` result."""
     if space.order is not None:
         return _count_within_sorted(space, radius, strict)
+    if space.grid is not None:
+        return space.grid.radius_counts(radius, strict)
     return _count_within_tree(space, radius, strict)
 
 

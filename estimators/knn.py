@@ -47,6 +47,7 @@ from ._neighbors import (
     CHEBYSHEV,
     EUCLIDEAN,
     PreparedSpace,
+    copies,
     count_within,
     k_neighbors,
     kth_distances_to,
@@ -303,7 +304,7 @@ def _same_label_radius(separated: np.ndarray, k_i: np.ndarray) -> tuple[np.ndarr
     radius = np.maximum(radius, _SMALLEST_RADIUS)
     if on_atom.any():
         k_i = k_i.copy()
-        k_i[on_atom] = 1 + count_within(separated, radius, strict=True)[on_atom]
+        k_i[on_atom] = copies(separated)[on_atom]
     return radius, k_i
 
 
@@ -324,7 +325,7 @@ def gao_mutual_information(joint: np.ndarray, marginals: list, k: int) -> float:
     k_i = np.full(len(joint), k)
     on_atom = rho == 0
     if on_atom.any():
-        k_i[on_atom] = 1 + count_within(joint, radius, strict=True)[on_atom]
+        k_i[on_atom] = copies(joint)[on_atom]
     _, (n_x, n_y) = radius_and_counts(marginals, lambda: (radius, marginals), strict=True)
     return float(
         digamma(len(joint)) + mean_digamma(k_i) - mean_digamma(n_x + 1) - mean_digamma(n_y + 1)

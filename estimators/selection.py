@@ -68,7 +68,7 @@ from exact._random import as_generator
 
 from . import _api
 from ._inputs import as_samples, check_same_length, is_discrete, symbol_codes
-from ._neighbors import PreparedSpace, count_prepared, mean_digamma, sorted_space
+from ._neighbors import PreparedSpace, copies, count_prepared, mean_digamma, sorted_space
 from ._registry import lookup
 from .gaussian import _normal_scores
 from .knn import gao_mutual_information, labelled_conditional_mutual_information
@@ -720,7 +720,7 @@ def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
     space = measured.space if kept.all() else sorted_space(values[:, None], order)
     m = count_prepared(space, np.maximum(radius_rows, _SMALLEST), strict=True) + 1  # + itself
     if on_atom.any():
-        k_i[on_atom] = _copies_within_label(values, codes, order)[on_atom]
+        k_i[on_atom] = copies(np.column_stack((codes, values)))[on_atom]
     return float(digamma(n) + mean_digamma(k_i) - mean_digamma(sizes) - mean_digamma(m))
 
 
@@ -728,13 +728,6 @@ def _repeated(codes: np.ndarray) -> np.ndarray:
     """The rows whose label occurs more than once (the others have no same-label neighbour,
     and are left out as in scikit-learn)."""
     return np.bincount(codes)[codes] > 1
-
-
-def _copies_within_label(values, codes, order) -> np.ndarray:
-    """For each row: the rows with its label and its value, itself included."""
-    _, group = np.unique(np.column_stack((codes, values)), axis=0, return_inverse=True)
-    group = group.ravel()
-    return np.bincount(group)[group]
 
 
 def _permuted(column: _Column, order: np.ndarray) -> _Column:

@@ -137,6 +137,65 @@ def test_sorted_counts_equal_brute_force_with_a_degenerate_bucket_index(strict):
         np.testing.assert_array_equal(SortedValues(s).radius_counts(radius, strict), expected)
 
 
+def _brute_counts(points, radius, strict):
+    """Other points within each radius (max-norm), from the n x n distance matrix."""
+    gaps = np.abs(points[:, None, :] - points[None, :, :]).max(axis=2)
+    inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
+    return inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
+
+
+def _plane_samples(rng, trial, n):
+    """2-D samples: continuous, all-integer (atoms on both axes), one atom-heavy axis, or
+    values rounded after scaling by 1e-3 .. 1e3 (ties and rounding at the radius)."""
+    kind = trial % 4
+    if kind == 0:
+        return rng.standard_normal((n, 2))
+    if kind == 1:
+        return rng.integers(0, 4, (n, 2)).astype(float)
+    if kind == 2:
+        return np.column_stack((rng.integers(0, 3, n) * 1.0, rng.standard_normal(n)))
+    return np.round(rng.standard_normal((n, 2)) * rng.choice([1e-3, 1.0, 1e3]), 1)
+
+
+@pytest.mark.parametrize("ranked", [True, False])
+@pytest.mark.parametrize("strict", [True, False])
+def test_grid_radius_counts_equal_brute_force(strict, ranked):
+    # whole cells from prefix sums, edge cells point by point: every cell kind is exercised
+    # by atoms (cells of one value), radii of 0 and inf, and cells from ranks or from cuts
+    rng = np.random.default_rng(10)
+    for trial in range(120):
+        n = int(rng.integers(1, 300))
+        points = _plane_samples(rng, trial, n)
+        radius = np.abs(rng.standard_normal(n)) * rng.choice([0.01, 0.3, 3.0])
+        radius[rng.random(n) < 0.1] = 0.0
+        radius[rng.random(n) < 0.05] = np.inf
+        orders = [np.argsort(points[:, a]) for a in range(2)] if ranked else None
+        grid = QuantileGrid(points, orders=orders)
+        np.testing.assert_array_equal(
+            grid.radius_counts(radius, strict), _brute_counts(points, radius, strict)
+        )
+
+
+def test_two_dimensional_counts_go_through_the_grid():
+    points = np.random.default_rng(11).standard_normal((500, 2))
+    space = _neighbors.prepare_space(points)
+    assert space.grid is not None and space.tree is None
+    radius = np.full(500, 0.2)
+    np.testing.assert_array_equal(
+        _neighbors.count_within(points, radius, strict=True),
+        _brute_counts(points, radius, True),
+    )
+
+
+def test_copies_count_the_rows_at_distance_zero():
+    rng = np.random.default_rng(12)
+    for d in (1, 2, 3):
+        points = rng.integers(0, 3, (400, d)).astype(float)
+        points[rng.random((400, d)) < 0.2] *= -0.0  # -0.0 is 0.0 here, as in distances
+        expected = (np.abs(points[:, None, :] - points[None, :, :]).max(axis=2) == 0).sum(1)
+        np.testing.assert_array_equal(_neighbors.copies(points), expected)
+
+
 def test_mean_digamma_of_counts_equals_the_direct_mean():
     counts = np.random.default_rng(8).geometric(0.01, size=5000)  # 1 .. ~1000, many repeats
     expected = np.mean(digamma(counts))
