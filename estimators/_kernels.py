@@ -21,6 +21,11 @@
   lower-dimensional set (e.g. near-deterministic dependence). Two axes with the max-norm
   (every 1+1-D KSG) have their own kernel, :func:`_plane_kth`, 2x faster; a caller that has
   the columns' sorting permutations gets the cells from the ranks (:func:`ranked_cells`).
+  In 2-D the grid also counts the points within each point's radius
+  (:meth:`QuantileGrid.radius_counts`): whole cells from prefix sums, the cells at the
+  radius' edge point by point with the exact predicate.
+- :func:`within_label_radius`: the distance to the ``k``-th nearest value of the same label
+  in 1-D, by a merge outwards in sorted order (Ross's estimator, ``O(n k)`` after a sort).
 
 The kernels are serial, release the GIL (``nogil``) and work on a range of rows; they run in
 parallel over chunks of rows in a thread pool (:func:`_over_chunks`), so no numba threading
@@ -191,6 +196,49 @@ class SortedValues:
         indexed = (self.values, radius, strict, self.starts, self.low, self.scale)
         _over_chunks(_sorted_radius_counts, len(counts), *indexed, counts)
         return counts
+
+
+# --- neighbours within a label, in 1-D: a merge in sorted order --------------------------
+
+
+@numba.njit(cache=True, nogil=True)
+def group_by_label(order, labels, n_labels):
+    """Rows grouped by label, each group in the given (sorted) order: a counting sort."""
+    start = np.zeros(n_labels + 1, dtype=np.int64)
+    for i in order:
+        start[labels[i] + 1] += 1
+    for c in range(n_labels):
+        start[c + 1] += start[c]
+    grouped = np.empty(len(order), dtype=np.int64)
+    for i in order:
+        grouped[start[labels[i]]] = i
+        start[labels[i]] += 1
+    return grouped
+
+
+@numba.njit(cache=True, nogil=True)
+def within_label_radius(values, labels, k_i):
+    """For rows grouped by label and sorted within: the distance to the ``k_i``-th nearest
+    row of the same label (a merge of the left and right runs)."""
+    n = len(values)
+    radius = np.empty(n)
+    low = 0
+    while low < n:
+        high = low
+        while high < n and labels[high] == labels[low]:
+            high += 1
+        for p in range(low, high):
+            left, right, d = p - 1, p + 1, 0.0
+            for _ in range(k_i[p]):
+                to_left = values[p] - values[left] if left >= low else np.inf
+                to_right = values[right] - values[p] if right < high else np.inf
+                if to_left <= to_right:
+                    d, left = to_left, left - 1
+                else:
+                    d, right = to_right, right + 1
+            radius[p] = d
+        low = high
+    return radius
 
 
 # --- quantile grid ---------------------------------------------------------------------------

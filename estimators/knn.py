@@ -43,6 +43,7 @@ from ._inputs import (
     is_discrete,
     symbol_codes,
 )
+from ._kernels import group_by_label, within_label_radius
 from ._neighbors import (
     CHEBYSHEV,
     EUCLIDEAN,
@@ -53,6 +54,7 @@ from ._neighbors import (
     kth_distances_to,
     kth_neighbor_distances,
     mean_digamma,
+    prepare_space,
     radius_and_counts,
 )
 from ._registry import register
@@ -248,19 +250,32 @@ def _mi_ross(x, y, *, k=3, standardize=True) -> float:
     return labelled_mutual_information(x[kept], labels[kept], k)
 
 
-def labelled_mutual_information(x: np.ndarray, labels: np.ndarray, k: int) -> float:
+def labelled_mutual_information(
+    x: np.ndarray, labels: np.ndarray, k: int, space: PreparedSpace | None = None
+) -> float:
     """The estimator of :func:`ross_mutual_information` on trusted inputs, in nats: float
-    samples ``(n, d)`` and integer labels that each occur at least twice.
+    samples ``(n, d)`` and integer labels that each occur at least twice; ``space``: the
+    sorted 1-D ``x`` when the caller has it (:mod:`estimators.selection` sorts a column once
+    for every target and pair).
 
-    Where a point's ``k_i``-th same-label neighbour is at distance 0 (an atom: tied rows),
-    Gao et al.'s (2017) rule replaces jitter: ``k_i`` becomes the number of same-label
-    copies of the row and ``m_i`` the number of copies of any label, itself included in
-    both — on discrete ``x`` the digamma-corrected plug-in. Deterministic.
+    ``I = psi(n) + <psi(k_i)> - <psi(N_i)> - <psi(m_i)>``: ``N_i`` the size of row i's label,
+    ``d_i`` the distance to its ``k_i``-th nearest row of the same label
+    (``k_i = min(k, N_i - 1)``), ``m_i`` the rows of any label strictly within ``d_i``,
+    itself included. Where ``d_i = 0`` (an atom: tied rows), Gao et al.'s (2017) rule
+    replaces jitter: ``k_i`` becomes the number of same-label copies of the row and ``m_i``
+    the number of copies of any label, itself included in both — on discrete ``x`` the
+    digamma-corrected plug-in. Deterministic. In 1-D the same-label neighbours come from a
+    merge in sorted order (``O(n k)`` after the sort), else from one KD-tree with the
+    labels kept apart.
     """
     sizes = np.bincount(labels)[labels]
-    separated = _labels_apart(x, labels)
-    counted, k_i = _same_label_radius(separated, np.minimum(k, sizes - 1))
-    m = count_within(x, counted, strict=True) + 1  # itself included
+    k_i = np.minimum(k, sizes - 1)
+    if x.shape[1] == 1:
+        space = space or prepare_space(x)
+        counted, k_i = _sorted_same_label_radius(space, labels, k_i)
+    else:
+        counted, k_i = _same_label_radius(_labels_apart(x, labels), k_i)
+    m = count_within(space or x, counted, strict=True) + 1  # itself included
     return float(digamma(len(x)) + mean_digamma(k_i) - mean_digamma(sizes) - mean_digamma(m))
 
 
@@ -306,6 +321,21 @@ def _same_label_radius(separated: np.ndarray, k_i: np.ndarray) -> tuple[np.ndarr
         k_i = k_i.copy()
         k_i[on_atom] = copies(separated)[on_atom]
     return radius, k_i
+
+
+def _sorted_same_label_radius(space: PreparedSpace, labels: np.ndarray, k_i: np.ndarray):
+    """:func:`_same_label_radius` for a sorted 1-D space: the rows grouped by label in
+    sorted order (a counting sort), each row's ``k_i``-th same-label neighbour by a merge of
+    the runs to its left and right."""
+    by_label = group_by_label(space.order, labels, int(labels.max()) + 1)
+    values = space.points[:, 0]
+    radius = np.empty(len(labels))
+    radius[by_label] = within_label_radius(values[by_label], labels[by_label], k_i[by_label])
+    on_atom = radius == 0
+    if on_atom.any():
+        k_i = k_i.copy()
+        k_i[on_atom] = copies(np.column_stack((labels, values)))[on_atom]
+    return np.maximum(radius, _SMALLEST_RADIUS), k_i
 
 
 def _mi_mixed(x, y, *, k=3, standardize=True) -> float:

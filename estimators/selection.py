@@ -55,10 +55,8 @@ import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
-import numba
 import numpy as np
 from joblib import Parallel, delayed
-from scipy.special import digamma
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -68,10 +66,14 @@ from exact._random import as_generator
 
 from . import _api
 from ._inputs import as_samples, check_same_length, is_discrete, symbol_codes
-from ._neighbors import PreparedSpace, copies, count_prepared, mean_digamma, sorted_space
+from ._neighbors import PreparedSpace, sorted_space
 from ._registry import lookup
 from .gaussian import _normal_scores
-from .knn import gao_mutual_information, labelled_conditional_mutual_information
+from .knn import (
+    gao_mutual_information,
+    labelled_conditional_mutual_information,
+    labelled_mutual_information,
+)
 from .uncertainty import permutation_pvalue
 
 __all__ = ["CRITERIA", "MutualInfoSelector", "mutual_info_matrix", "mutual_info_scores"]
@@ -79,7 +81,6 @@ __all__ = ["CRITERIA", "MutualInfoSelector", "mutual_info_matrix", "mutual_info_
 #: the greedy criteria of :class:`MutualInfoSelector`
 CRITERIA = ("mim", "mifs", "mrmr", "jmi", "cmim", "disr")
 _KNN_METHODS = ("ksg", "ross", "mixed")
-_SMALLEST = np.nextafter(0.0, 1.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -689,39 +690,17 @@ def _ksg(a: _Column, b: _Column, k: int) -> float:
 
 
 def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
-    """MI of a float column and discrete labels, Ross (2014), with Gao et al.'s (2017) rule
-    on atoms.
-
-    ``I = psi(n) + <psi(k_i)> - <psi(N_i)> - <psi(m_i)>``: ``N_i`` the size of row i's
-    label, ``d_i`` the distance to its ``k_i``-th nearest row of the same label
-    (``k_i = min(k, N_i - 1)``), ``m_i`` the rows of any label strictly within ``d_i``,
-    itself included. Where ``d_i = 0`` (an atom: ``k_i`` same-label rows share the value)
-    ``k_i`` becomes the number of same-label rows at distance 0 and ``m_i`` the number of
-    rows of any label at distance 0, both counting the row itself (so that on discrete
-    data this is the digamma-corrected plug-in, as in Gao et al.'s estimator). Without ties
-    this is scikit-learn's ``mutual_info_classif``; a constant column gives exactly 0. Rows
-    whose label occurs once are left out (they have no neighbour of their own), as in
-    scikit-learn.
-    """
+    """MI of a float column and discrete labels: Ross (2014) with Gao et al.'s (2017) rule on
+    atoms (:func:`estimators.knn.labelled_mutual_information`, given the column's sort).
+    Without ties this is scikit-learn's ``mutual_info_classif``; a constant column gives
+    exactly 0. Rows whose label occurs once are left out (they have no neighbour of their
+    own), as in scikit-learn."""
     kept = _repeated(labels.values)
     if kept.sum() < 2:
         return 0.0  # no label occurs twice: nothing to estimate from
-    order = _kept_order(measured, kept)
-    values, codes = measured.values[kept], labels.values[kept]
-    sizes = np.bincount(codes)[codes]
-    n = len(values)
-    by_label = _group_by_label(order, codes, labels.n_symbols)
-    k_i = np.minimum(k, sizes - 1)
-    radius = _within_label_radius(values[by_label], codes[by_label], k_i[by_label])
-    radius_rows = np.empty(n)
-    radius_rows[by_label] = radius
-    on_atom = radius_rows == 0
-    # "< radius" with the smallest positive radius counts exactly the rows at distance 0
-    space = measured.space if kept.all() else sorted_space(values[:, None], order)
-    m = count_prepared(space, np.maximum(radius_rows, _SMALLEST), strict=True) + 1  # + itself
-    if on_atom.any():
-        k_i[on_atom] = copies(np.column_stack((codes, values)))[on_atom]
-    return float(digamma(n) + mean_digamma(k_i) - mean_digamma(sizes) - mean_digamma(m))
+    values = measured.values[kept][:, None]
+    space = measured.space if kept.all() else sorted_space(values, _kept_order(measured, kept))
+    return labelled_mutual_information(values, labels.values[kept], k, space)
 
 
 def _repeated(codes: np.ndarray) -> np.ndarray:
@@ -756,48 +735,3 @@ def _copula_matrix(columns: list[_Column]) -> np.ndarray:
         with np.errstate(divide="ignore"):
             values[np.ix_(varying, varying)] = -0.5 * np.log1p(-np.minimum(r * r, 1.0))
     return values
-
-
-# --------------------------------------------------------------------------------------------
-# compiled kernels (numba, nogil): Ross's within-label neighbours by a merge in sorted order
-# --------------------------------------------------------------------------------------------
-
-
-@numba.njit(cache=True, nogil=True)
-def _group_by_label(order, labels, n_labels):
-    """Rows grouped by label, each group in the given (sorted) order: a counting sort."""
-    start = np.zeros(n_labels + 1, dtype=np.int64)
-    for i in order:
-        start[labels[i] + 1] += 1
-    for c in range(n_labels):
-        start[c + 1] += start[c]
-    grouped = np.empty(len(order), dtype=np.int64)
-    for i in order:
-        grouped[start[labels[i]]] = i
-        start[labels[i]] += 1
-    return grouped
-
-
-@numba.njit(cache=True, nogil=True)
-def _within_label_radius(values, labels, k_i):
-    """For rows grouped by label and sorted within: the distance to the ``k_i``-th nearest
-    row of the same label (a merge of the left and right runs)."""
-    n = len(values)
-    radius = np.empty(n)
-    low = 0
-    while low < n:
-        high = low
-        while high < n and labels[high] == labels[low]:
-            high += 1
-        for p in range(low, high):
-            left, right, d = p - 1, p + 1, 0.0
-            for _ in range(k_i[p]):
-                to_left = values[p] - values[left] if left >= low else np.inf
-                to_right = values[right] - values[p] if right < high else np.inf
-                if to_left <= to_right:
-                    d, left = to_left, left - 1
-                else:
-                    d, right = to_right, right + 1
-            radius[p] = d
-        low = high
-    return radius

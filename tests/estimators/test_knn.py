@@ -284,3 +284,17 @@ def test_counts_are_exact_at_the_radius_boundary(strict, dim):
         ]
     )
     assert (count_within(points, radius, strict=strict) == expected).all()
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_ross_one_dimensional_merge_equals_the_tree_path(tied):
+    # 1-D samples take the sorted merge; a second, constant coordinate changes no max-norm
+    # distance but sends the same samples through the KD-tree path: the numbers must agree
+    rng = np.random.default_rng(13)
+    labels = rng.integers(0, 4, 600)
+    x = rng.standard_normal(600) + labels
+    if tied:
+        x = np.round(x)  # atoms: Gao et al.'s rule in both paths
+    one = knn.labelled_mutual_information(x[:, None], labels, 3)
+    two = knn.labelled_mutual_information(np.column_stack((x, np.zeros(600))), labels, 3)
+    assert one == pytest.approx(two, abs=1e-12)
