@@ -380,7 +380,7 @@ def test_jmi_cmim_and_pruned_mrmr_recover_more_than_select_k_best():
 
 @pytest.mark.slow
 def test_cross_validated_accuracy_of_the_selection_study():
-    # experiments/selection_cv.py on breast_cancer (wine and digits take minutes), 5 splits:
+    # experiments/selection_cv.py on breast_cancer (digits takes minutes), 5 splits:
     # CMIM and mRMR beat SelectKBest(mutual_info_classif) at k = 5 and 10, each by more than
     # twice the standard error of the paired difference over the splits (measured: +0.016 to
     # +0.020, standard errors 0.0015-0.0040). On wine (142 training rows) the selectors are
