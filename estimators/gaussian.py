@@ -264,12 +264,17 @@ def _entropy_bias(d: int, n: int) -> float:
     return 0.5 * (d * math.log(2 / (n - 1)) + float(digammas))
 
 
+def normal_scores(x: np.ndarray) -> np.ndarray:
+    """The Gaussian-copula transform of the columns of ``x`` ``(n, d)``:
+    ``Phi^-1(rank / (n + 1))`` per column, ties averaged (Ince et al. 2017); ``O(n log n)``
+    per column. Used by the ``"gaussian-copula"`` estimators and by
+    :func:`estimators.selection.mutual_info_matrix`."""
+    return special.ndtri(stats.rankdata(x, axis=0) / (x.shape[0] + 1))
+
+
 def _normal_scores(samples: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """``Phi^-1(rank / (n + 1))`` per column, ties averaged; ``O(n log n)`` per column."""
-    return {
-        name: special.ndtri(stats.rankdata(part, axis=0) / (part.shape[0] + 1))
-        for name, part in samples.items()
-    }
+    """:func:`normal_scores` of each named block."""
+    return {name: normal_scores(part) for name, part in samples.items()}
 
 
 def _checked_covariance(samples: dict[str, np.ndarray], method: str) -> np.ndarray:

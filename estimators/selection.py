@@ -68,7 +68,7 @@ from . import _api
 from ._inputs import as_samples, check_same_length, is_discrete, symbol_codes
 from ._neighbors import PreparedSpace, sorted_space
 from ._registry import lookup
-from .gaussian import _normal_scores
+from .gaussian import normal_scores
 from .knn import (
     gao_mutual_information,
     labelled_conditional_mutual_information,
@@ -731,7 +731,7 @@ def _copula_matrix(columns: list[_Column]) -> np.ndarray:
     values = np.zeros((len(columns), len(columns)))
     if len(varying) > 1:
         stacked = np.column_stack([columns[i].values.astype(float) for i in varying])
-        r = np.corrcoef(_normal_scores({"X": stacked})["X"], rowvar=False)
+        r = np.corrcoef(normal_scores(stacked), rowvar=False)
         with np.errstate(divide="ignore"):
             values[np.ix_(varying, varying)] = -0.5 * np.log1p(-np.minimum(r * r, 1.0))
     return values
