@@ -312,15 +312,17 @@ def _same_label_radius(separated: np.ndarray, k_i: np.ndarray) -> tuple[np.ndarr
     (:func:`_labels_apart`): the distance to each point's ``k_i``-th same-label neighbour,
     as a strict-count radius (the smallest positive radius, which counts exactly the points
     at distance 0, where that distance is 0), and ``k_i`` with Gao et al.'s rule on those
-    atoms (the same-label copies, itself included)."""
-    distances, _ = k_neighbors(separated, int(k_i.max()), CHEBYSHEV)
-    radius = distances[np.arange(len(separated)), k_i - 1]
-    on_atom = radius == 0
-    radius = np.maximum(radius, _SMALLEST_RADIUS)
-    if on_atom.any():
-        k_i = k_i.copy()
-        k_i[on_atom] = copies(separated)[on_atom]
-    return radius, k_i
+    atoms (the same-label copies, itself included). A point with more than ``k_i`` copies
+    (itself included) is on an atom without a search; only the others are queried, each
+    for its ``k_i + 1``-th nearest point, itself counted."""
+    duplicates = copies(separated)
+    on_atom = duplicates > k_i
+    radius = np.zeros(len(separated))
+    searched = np.flatnonzero(~on_atom)
+    for k in np.unique(k_i[searched]):  # one value unless a label has k or fewer points
+        rows = searched[k_i[searched] == k]
+        radius[rows] = kth_distances_to(separated[rows], separated, int(k) + 1, CHEBYSHEV)
+    return np.maximum(radius, _SMALLEST_RADIUS), np.where(on_atom, duplicates, k_i)
 
 
 def _sorted_same_label_radius(space: PreparedSpace, labels: np.ndarray, k_i: np.ndarray):
