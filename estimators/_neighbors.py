@@ -55,17 +55,20 @@ def kth_neighbor_distances(
     return distances
 
 
-def k_neighbors(points: np.ndarray, k: int, p: float = CHEBYSHEV):
-    """Distances ``(n, k)`` and indices ``(n, k)`` of each point's ``k`` nearest other points.
+def k_neighbors(points: np.ndarray, k: int, p: float = CHEBYSHEV, rows: np.ndarray | None = None):
+    """Distances ``(m, k)`` and indices ``(m, k)`` of each point's ``k`` nearest other points,
+    for every point (``m = n``, in input order) or for the points ``rows`` only (in that
+    order; the tree still holds them all).
 
     The point itself (the first, at distance 0) is dropped; with duplicates, another copy at
     distance 0 may stand in its place, which leaves every distance unchanged.
     """
     tree = _tree(points)
-    order = tree.indices
-    found_d, found_i = tree.query(points[order], k=k + 1, p=p, workers=_workers(points))
-    distances, indices = np.empty((len(points), k)), np.empty((len(points), k), dtype=np.intp)
-    distances[order], indices[order] = found_d[:, 1:], found_i[:, 1:]
+    order = tree.indices if rows is None else rows  # all: the tree's order, cache-friendly
+    found_d, found_i = tree.query(points[order], k=k + 1, p=p, workers=_workers(order))
+    distances, indices = np.empty((len(order), k)), np.empty((len(order), k), dtype=np.intp)
+    placed = order if rows is None else np.arange(len(rows))
+    distances[placed], indices[placed] = found_d[:, 1:], found_i[:, 1:]
     return distances, indices
 
 

@@ -313,15 +313,15 @@ def _same_label_radius(separated: np.ndarray, k_i: np.ndarray) -> tuple[np.ndarr
     as a strict-count radius (the smallest positive radius, which counts exactly the points
     at distance 0, where that distance is 0), and ``k_i`` with Gao et al.'s rule on those
     atoms (the same-label copies, itself included). A point with more than ``k_i`` copies
-    (itself included) is on an atom without a search; only the others are queried, each
-    for its ``k_i + 1``-th nearest point, itself counted."""
+    (itself included) is on an atom without a search; only the others are queried."""
     duplicates = copies(separated)
     on_atom = duplicates > k_i
     radius = np.zeros(len(separated))
     searched = np.flatnonzero(~on_atom)
-    for k in np.unique(k_i[searched]):  # one value unless a label has k or fewer points
-        rows = searched[k_i[searched] == k]
-        radius[rows] = kth_distances_to(separated[rows], separated, int(k) + 1, CHEBYSHEV)
+    if searched.size:
+        wanted = k_i[searched]
+        found, _ = k_neighbors(separated, int(wanted.max()), CHEBYSHEV, rows=searched)
+        radius[searched] = found[np.arange(len(searched)), wanted - 1]
     return np.maximum(radius, _SMALLEST_RADIUS), np.where(on_atom, duplicates, k_i)
 
 

@@ -187,6 +187,17 @@ def test_two_dimensional_counts_go_through_the_grid():
     )
 
 
+def test_k_neighbors_of_some_rows_equal_those_of_all():
+    rng = np.random.default_rng(14)
+    points = np.round(rng.standard_normal((300, 3)), 1)  # ties: copies stand in for itself
+    rows = rng.choice(300, 40, replace=False)
+    distances, _ = _neighbors.k_neighbors(points, 4)
+    some, indices = _neighbors.k_neighbors(points, 4, rows=rows)
+    np.testing.assert_array_equal(some, distances[rows])
+    gaps = np.abs(points[indices] - points[rows][:, None, :]).max(axis=2)
+    np.testing.assert_array_equal(gaps, some)  # the indices are the points at those distances
+
+
 def test_copies_count_the_rows_at_distance_zero():
     rng = np.random.default_rng(12)
     for d in (1, 2, 3):
