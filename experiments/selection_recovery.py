@@ -136,7 +136,8 @@ def table(seeds: range, n: int) -> tuple[str, dict]:
     found, noise, seconds = study(seeds, n)
     baseline = np.array(found["SelectKBest(mutual_info_classif)"])
     lines = [
-        f"k = {K} of 20 columns ({Config().describe()}), n = {n}, {len(seeds)} seeds",
+        f"k = {K} of {Config().useful + NOISE} columns ({Config().describe()}), n = {n}, "
+        f"{len(seeds)} seeds",
         "",
         "| selector | informative directions in top 5 (mean) | per seed "
         "| vs SelectKBest: win / tie / loss | noise chosen (mean) | seconds (mean) |",
