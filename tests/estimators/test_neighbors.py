@@ -88,6 +88,13 @@ def test_high_dimensions_use_the_tree_and_agree():
     )
 
 
+def _brute_counts(points, radius, strict):
+    """Other points within each radius (max-norm), from the n x n distance matrix."""
+    gaps = np.abs(points[:, None, :] - points[None, :, :]).max(axis=2)
+    inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
+    return inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
+
+
 @pytest.mark.parametrize("strict", [True, False])
 def test_sorted_counts_equal_brute_force_at_rounding_edges(strict):
     # values with a large offset and radii equal to actual gaps: s[i] + r rounds, so only the
@@ -95,9 +102,7 @@ def test_sorted_counts_equal_brute_force_at_rounding_edges(strict):
     rng = np.random.default_rng(4)
     s = np.sort(1e6 + np.round(rng.standard_normal(1500) * 1e3) / 7)
     radius = np.abs(s - s[rng.permutation(1500)])
-    gaps = np.abs(s[None, :] - s[:, None])
-    inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
-    expected = inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
+    expected = _brute_counts(s[:, None], radius, strict)
     np.testing.assert_array_equal(SortedValues(s).radius_counts(radius, strict), expected)
 
 
@@ -114,9 +119,7 @@ def test_sorted_counts_equal_brute_force_wherever_the_search_starts(strict):
         radius = np.abs(rng.standard_normal(n)) * rng.choice([1e-3, 0.1, 1.0, 100.0])
         radius[rng.random(n) < 0.2] = 0.0
         radius[rng.random(n) < 0.05] = np.inf
-        gaps = np.abs(s[None, :] - s[:, None])
-        inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
-        expected = inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
+        expected = _brute_counts(s[:, None], radius, strict)
         np.testing.assert_array_equal(SortedValues(s).radius_counts(radius, strict), expected)
 
 
@@ -131,17 +134,8 @@ def test_sorted_counts_equal_brute_force_with_a_degenerate_bucket_index(strict):
         radius = np.abs(rng.standard_normal(len(s)))
         radius[::7] = np.inf
         with np.errstate(over="ignore"):  # 1e308 - (-1e308) is inf, as in the kernel
-            gaps = np.abs(s[None, :] - s[:, None])
-        inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
-        expected = inside.sum(axis=1) - 1
+            expected = _brute_counts(s[:, None], radius, strict)
         np.testing.assert_array_equal(SortedValues(s).radius_counts(radius, strict), expected)
-
-
-def _brute_counts(points, radius, strict):
-    """Other points within each radius (max-norm), from the n x n distance matrix."""
-    gaps = np.abs(points[:, None, :] - points[None, :, :]).max(axis=2)
-    inside = gaps < radius[:, None] if strict else gaps <= radius[:, None]
-    return inside.sum(axis=1) - np.where(strict & (radius == 0), 0, 1)
 
 
 def _plane_samples(rng, trial, n):
