@@ -22,9 +22,11 @@ from . import (  # neural imports torch lazily
     selection,
 )
 from ._api import (
+    Explanation,
     auto_method,
     conditional_mutual_information,
     entropy,
+    explain,
     kl_divergence,
     mutual_information,
 )
@@ -33,12 +35,14 @@ from .uncertainty import Estimate, IndependenceTestResult, independence_test
 
 __all__ = [
     "Estimate",
+    "Explanation",
     "IndependenceTestResult",
     "auto_method",
     "benchmark",
     "conditional_mutual_information",
     "discrete",
     "entropy",
+    "explain",
     "gaussian",
     "histogram",
     "independence_test",

@@ -7,8 +7,12 @@ first; ``--ci`` adds a 95 % bootstrap interval and ``--test`` a permutation p-va
 pairwise MI of the columns instead (``--plot FILE.png``: a heat map, with matplotlib).
 ``infoest select FILE.csv --target COL -k N --criterion jmi`` prints the N selected columns
 in selection order with their criterion values and relevance. The CSV has a header row. A
-column whose every value parses as an integer is discrete (symbols), one that parses as
-numbers is continuous, any other is discrete (strings). Empty cells and NA / NaN / null are
+column whose every value parses as an integer is stored as integers, one that parses as
+numbers as floats, any other as strings; each column is then read as the library reads
+every column (:mod:`estimators._reading`: symbols, quantized, atoms or continuous), shown
+in the ``read as`` column of ``mi``; ``--kind NAME=KIND`` sets the reading of a column
+(``symbols``, ``quantized``, ``atoms``, ``continuous`` or a resolution such as
+``0.01``). Quantized columns are dithered with seed 0. Empty cells and NA / NaN / null are
 missing values: a one-line error naming the column and the number of rows, unless
 ``--dropna`` drops those rows. Every error is one line on stderr and exit code 2 (see
 :mod:`estimators.cli`).
@@ -16,6 +20,7 @@ missing values: a one-line error naming the column and the number of rows, unles
 
 from __future__ import annotations
 
+import argparse
 import csv
 import math
 from pathlib import Path
@@ -24,6 +29,7 @@ import numpy as np
 
 from ._api import auto_method, mutual_information
 from ._inputs import as_samples
+from ._reading import KINDS, read_sample
 from .selection import CRITERIA, MutualInfoSelector, mutual_info_matrix, mutual_info_scores
 from .uncertainty import independence_test
 
@@ -72,16 +78,58 @@ def _add_data_options(command, *, target_required: bool) -> None:
     command.add_argument("--bits", action="store_true", help="bits instead of nats")
     command.add_argument("--dropna", action="store_true", help="drop rows with missing values")
     command.add_argument("--jobs", type=int, default=None, help="threads (joblib n_jobs)")
+    command.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        type=_kind,
+        metavar="NAME=KIND",
+        help=f"read column NAME as KIND ({', '.join(KINDS)}, or a resolution such as 0.01); "
+        "repeatable; default: from its values",
+    )
+
+
+def _kind(text: str) -> tuple[str, object]:
+    name, _, kind = text.partition("=")
+    if not name or not kind:
+        raise argparse.ArgumentTypeError(f"expected NAME=KIND; got {text!r}")
+    if kind in KINDS:
+        return name, kind
+    try:
+        resolution = float(kind)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"KIND must be one of {', '.join(KINDS)} or a resolution; got {kind!r}"
+        ) from None
+    return name, resolution
+
+
+def _kinds(args, columns: dict) -> dict:
+    """``--kind`` as a dict of column name -> spec, every name checked."""
+    kinds = dict(args.kind)
+    unknown = [name for name in kinds if name not in columns]
+    if unknown:
+        raise ValueError(
+            f"--kind names {unknown[0]!r}, not a column; columns: {', '.join(columns)}"
+        )
+    return kinds
+
+
+def _target_is_discrete(kinds: dict, target: str) -> bool | None:
+    """``discrete_target`` from ``--kind`` of the target: symbols or numbers, else read."""
+    return None if target not in kinds else kinds[target] == "symbols"
 
 
 def run_mi(args) -> None:
     columns = read_csv(args.file, args.dropna)
+    kinds = _kinds(args, columns)
     base = 2.0 if args.bits else math.e
     unit = "bits" if args.bits else "nats"
-    options = {"n_neighbors": args.neighbors, "base": base, "n_jobs": args.jobs}
+    options = {"n_neighbors": args.neighbors, "base": base, "n_jobs": args.jobs, "random_state": 0}
     if args.matrix:
         names = [name for name in columns if name != args.target] if args.target else list(columns)
         _check_features(names)
+        options["column_kinds"] = {name: kinds[name] for name in names if name in kinds}
         matrix = mutual_info_matrix(_frame(columns, names), args.method, **options)
         _print_matrix(matrix, unit)
         if args.plot:
@@ -96,29 +144,50 @@ def run_mi(args) -> None:
         raise ValueError(f"--permutations must be positive; got {args.permutations}")
     names = _features(columns, args.target, args.file)
     scores = mutual_info_scores(
-        _frame(columns, names), columns[args.target], args.method, **options
+        _frame(columns, names),
+        columns[args.target],
+        args.method,
+        discrete_target=_target_is_discrete(kinds, args.target),
+        column_kinds={name: kinds[name] for name in names if name in kinds},
+        **options,
     )
+    print(f"target {args.target}: read as {_reading(columns, args.target, kinds)}")
     extra = (["95% CI"] if args.ci else []) + (["p-value (I = 0)"] if args.test else [])
-    print(f"| column | MI with {args.target} ({unit}) |" + "".join(f" {e} |" for e in extra))
-    print("|---|---|" + "---|" * len(extra))
+    head = f"| column | read as | MI with {args.target} ({unit}) |"
+    print(head + "".join(f" {e} |" for e in extra))
+    print("|---|---|---|" + "---|" * len(extra))
     for index in np.argsort(-scores, kind="stable"):
-        cells = _uncertainty_cells(args, columns[names[index]], columns[args.target], base)
-        print(f"| {names[index]} | {scores[index]:.4f} |" + "".join(f" {c} |" for c in cells))
+        name = names[index]
+        cells = _uncertainty_cells(args, (name, args.target), columns, kinds, base)
+        print(
+            f"| {name} | {_reading(columns, name, kinds)} | {scores[index]:.4f} |"
+            + "".join(f" {c} |" for c in cells)
+        )
 
 
-def _uncertainty_cells(args, column: np.ndarray, target: np.ndarray, base: float) -> list[str]:
+def _reading(columns: dict, name: str, kinds: dict) -> str:
+    """How column ``name`` is read, in words."""
+    return str(read_sample(as_samples(columns[name], name), name, kinds.get(name, "auto"))[0])
+
+
+def _uncertainty_cells(args, pair: tuple, columns: dict, kinds: dict, base: float) -> list[str]:
     """The ``--ci`` and ``--test`` cells of one column, by the public API's estimator for
     the pair (``--method``, or the one ``auto`` picks), with ``k`` for the k-NN ones."""
     if not (args.ci or args.test):
         return []
+    column, target = (columns[name] for name in pair)
     if len(np.unique(column)) == 1:  # a constant: MI exactly 0, nothing to resample
         return ["—"] * (args.ci + args.test)
+    given = {arg: kinds[name] for arg, name in zip(("x", "y"), pair, strict=True) if name in kinds}
     method = args.method
     if method == "auto":
         method = auto_method(
-            "mutual_information", [as_samples(column, "x"), as_samples(target, "y")]
+            "mutual_information",
+            [as_samples(column, "x"), as_samples(target, "y")],
+            column_kinds=given,
         )
     options = {"k": args.neighbors} if method in _K_NN else {}
+    options["column_kinds"] = given
     cells = []
     if args.ci:
         estimate = mutual_information(
@@ -143,16 +212,21 @@ def run_select(args) -> None:
     if args.k < 1:
         raise ValueError(f"-k must be a positive number of columns; got {args.k}")
     columns = read_csv(args.file, args.dropna)
+    kinds = _kinds(args, columns)
     names = _features(columns, args.target, args.file)
+    target = columns[args.target]
+    if args.target in kinds:  # the selector reads y by itself: give it as it is to be read
+        target = target.astype(str) if kinds[args.target] == "symbols" else target.astype(float)
     selector = MutualInfoSelector(
         args.k,
         args.criterion,
         args.method,
         n_neighbors=args.neighbors,
+        column_kinds={name: kinds[name] for name in names if name in kinds},
         n_jobs=args.jobs,
         random_state=0,
         alpha=args.alpha,
-    ).fit(_frame(columns, names), columns[args.target])
+    ).fit(_frame(columns, names), target)
     scale = math.log(2) if args.bits else 1.0
     unit = "bits" if args.bits else "nats"
     print(f"| rank | column | {args.criterion} ({unit}) | MI with {args.target} ({unit}) |")

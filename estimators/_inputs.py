@@ -109,6 +109,26 @@ def check_no_constant_column(samples: np.ndarray, name: str, why: str) -> None:
         raise ValueError(f"{name} has a constant column ({int(constant[0])}): {why}")
 
 
+def standardized(x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Each column of ``x`` ``(n, d)`` divided by its standard deviation (over ``rows``, a
+    boolean mask, when given); a constant column is left as it is. A column whose magnitude
+    lies beyond ``1e150`` or below ``1e-150``, where its squares would overflow or lose their
+    digits, is first divided by its largest magnitude: so the result is the same from
+    ``1e-300`` to ``1e300``. Cost ``O(n d)``."""
+    part = x if rows is None else x[rows]
+    magnitude = np.abs(part).max(axis=0) if len(part) else np.zeros(x.shape[1])
+    extreme = (magnitude > _LARGEST_PLAIN) | ((magnitude < 1 / _LARGEST_PLAIN) & (magnitude > 0))
+    if extreme.any():
+        divisor = np.where(extreme, magnitude, 1.0)
+        x, part = x / divisor, part / divisor
+    # a reduction along contiguous rows of x^T: ~25x faster than x.std(axis=0) on tall arrays
+    scale = np.ascontiguousarray(part.T).std(axis=1) if len(part) else np.zeros(x.shape[1])
+    return x / np.where(scale > 0, scale, 1.0)
+
+
+_LARGEST_PLAIN = 1e150  # |x| up to this squares without overflow (and its inverse, underflow)
+
+
 def check_flag(value, name: str) -> None:
     """A boolean option."""
     if not isinstance(value, (bool, np.bool_)):

@@ -10,9 +10,12 @@ backend; ``backend="dask", scheduler=ADDRESS`` sends it to a Dask cluster.
 estimator and n; :func:`write_csv` writes the rows; :func:`plot` draws them.
 
 Applicability: a method must estimate the task's quantity, and its kind of data must match
-the task's samples: discrete methods on discrete tasks, continuous ones on continuous tasks,
-and on a task pairing a discrete with a continuous variable the methods registered for
-``"any"`` data (``"ross"``) and those of :data:`MIXED_DATA` (``"mixed"``).
+the task's samples (read from their dtype): discrete methods on discrete tasks, continuous
+ones on continuous tasks (rounded and zero-inflated samples are floats: continuous), and on
+a task pairing a discrete with a continuous variable the methods registered for ``"any"``
+data (``"ross"``) and those of :data:`MIXED_DATA` (``"mixed"``). :data:`AUTO`, the
+library's default (``method="auto"``, which picks by data), applies to every task, so the
+tables show the default next to each family.
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ FIELDS = (
 #: and densities (Gao et al. 2017), so they run on the discrete-continuous tasks too.
 MIXED_DATA = ("mixed",)
 
+#: The default method: estimated on every task, whatever its data.
+AUTO = "auto"
+
 #: Seconds allowed to reach a Dask scheduler before giving up.
 CONNECT_TIMEOUT = 5.0
 
@@ -68,16 +74,19 @@ class CellTimeout(BaseException):
 
 
 def applicable(task_name: str) -> list[str]:
-    """The registered methods that can estimate task ``task_name``, sorted."""
+    """The methods that can estimate task ``task_name``, sorted: :data:`AUTO` and the
+    registered methods whose kind of data matches the task's samples."""
     task = distributions.task(task_name)
     draws = task.sample(8, random_state=0)
     draws = (draws,) if task.quantity == "entropy" else draws
     discrete = {is_discrete(as_samples(d, "x")) for d in draws}
     methods = methods_for(task.quantity)
     if len(discrete) == 2:  # a discrete and a continuous variable
-        return [m for m in methods if lookup(m, task.quantity).data == "any" or m in MIXED_DATA]
-    kind = "discrete" if discrete == {True} else "continuous"
-    return [m for m in methods if lookup(m, task.quantity).data == kind]
+        kept = [m for m in methods if lookup(m, task.quantity).data == "any" or m in MIXED_DATA]
+    else:
+        kind = "discrete" if discrete == {True} else "continuous"
+        kept = [m for m in methods if lookup(m, task.quantity).data == kind]
+    return sorted([AUTO, *kept])
 
 
 def run_cell(
@@ -147,7 +156,7 @@ def run(
     tasks, sizes, seeds
         Names from :data:`exact.distributions.TASKS`, sample sizes and random seeds.
     methods
-        Method names to keep (default: every applicable one).
+        Method names to keep (default: every applicable one, :data:`AUTO` included).
     n_jobs, backend
         ``joblib.Parallel(n_jobs, backend)``; ``n_jobs=None`` is the backend's default
         (1, sequential, for the local backends; every worker thread for Dask).

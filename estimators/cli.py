@@ -37,6 +37,11 @@ QUICK_TASKS = (
     "mixed-4-labels",
     "normal-shift-1d",
     "normal-shift-5d",
+    # rounded and zero-inflated columns (exact values over the quantizer's cells)
+    "normal-1d-q0.5",
+    "gaussian-1+1-rho0.6-q0.1",
+    "zero-inflated-1+1",
+    "normal-shift-1d-q0.1",
 )
 NEURAL = ("infonce", "nwj", "mine", "dv", "smile", "js")
 ALIASES = ("copula",)  # another name of "gaussian-copula": run once
@@ -141,6 +146,7 @@ def _tasks(args) -> list[str]:
 
 def _methods(args) -> list[str] | None:
     known = {m for q in ("entropy", "mutual_information", "kl_divergence") for m in methods_for(q)}
+    known.add(benchmark.AUTO)
     if args.estimators is None:
         return sorted(known - set(NEURAL) - set(ALIASES))
     unknown = [m for m in args.estimators if m not in known]

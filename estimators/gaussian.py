@@ -81,7 +81,7 @@ _CONSTANT_TOL = 1e-12
 # ----------------------------------------------------------------------- public functions
 
 
-def entropy(x, base: float = math.e, *, bias_correction: bool = False) -> float:
+def entropy(x, base: float = math.e, *, bias_correction: bool = False, **options) -> float:
     """Entropy of the normal fitted to ``x``: ``(d log(2 pi e) + log det S) / 2``.
 
     ``S`` is the sample covariance (``ddof=1``). Exact in the limit for normal data, an upper
@@ -102,10 +102,12 @@ def entropy(x, base: float = math.e, *, bias_correction: bool = False) -> float:
     float
         Cost ``O(n d^2 + d^3)`` time, ``O(n d)`` memory.
     """
-    return _api.entropy(x, method="gaussian", base=base, bias_correction=bias_correction)
+    return _api.entropy(x, method="gaussian", base=base, bias_correction=bias_correction, **options)
 
 
-def mutual_information(x, y, base: float = math.e, *, bias_correction: bool = False) -> float:
+def mutual_information(
+    x, y, base: float = math.e, *, bias_correction: bool = False, **options
+) -> float:
     """MI of the normal fitted to ``(x, y)``: ``(log det S_X + log det S_Y - log det S) / 2``.
 
     For one pair of columns ``-log(1 - r^2) / 2`` with ``r`` the Pearson correlation. Sees only
@@ -115,12 +117,12 @@ def mutual_information(x, y, base: float = math.e, *, bias_correction: bool = Fa
     :func:`entropy`.
     """
     return _api.mutual_information(
-        x, y, method="gaussian", base=base, bias_correction=bias_correction
+        x, y, method="gaussian", base=base, bias_correction=bias_correction, **options
     )
 
 
 def conditional_mutual_information(
-    x, y, z, base: float = math.e, *, bias_correction: bool = False
+    x, y, z, base: float = math.e, *, bias_correction: bool = False, **options
 ) -> float:
     """CMI of the normal fitted to ``(x, y, z)``.
 
@@ -129,11 +131,11 @@ def conditional_mutual_information(
     ``O(n d^2 + d^3)``, ``d = d_x + d_y + d_z``. Other parameters as :func:`entropy`.
     """
     return _api.conditional_mutual_information(
-        x, y, z, method="gaussian", base=base, bias_correction=bias_correction
+        x, y, z, method="gaussian", base=base, bias_correction=bias_correction, **options
     )
 
 
-def kl_divergence(x_p, x_q, base: float = math.e) -> float:
+def kl_divergence(x_p, x_q, base: float = math.e, **options) -> float:
     """KL divergence between the normals fitted to ``x_p`` and to ``x_q`` (plug-in).
 
     ``D = (tr(S_q^-1 S_p) + (m_q - m_p)^T S_q^-1 (m_q - m_p) - d + log det S_q
@@ -141,11 +143,11 @@ def kl_divergence(x_p, x_q, base: float = math.e) -> float:
     (1959). No bias correction is offered. The two samples may differ in length. Cost
     ``O((n_p + n_q) d^2 + d^3)`` time, ``O(n d)`` memory.
     """
-    return _api.kl_divergence(x_p, x_q, method="gaussian", base=base)
+    return _api.kl_divergence(x_p, x_q, method="gaussian", base=base, **options)
 
 
 def copula_mutual_information(
-    x, y, base: float = math.e, *, bias_correction: bool = False
+    x, y, base: float = math.e, *, bias_correction: bool = False, **options
 ) -> float:
     """Gaussian-copula MI (Ince et al. 2017): the Gaussian MI of the columns' normal scores.
 
@@ -157,12 +159,12 @@ def copula_mutual_information(
     Other parameters as :func:`entropy`.
     """
     return _api.mutual_information(
-        x, y, method="gaussian-copula", base=base, bias_correction=bias_correction
+        x, y, method="gaussian-copula", base=base, bias_correction=bias_correction, **options
     )
 
 
 def copula_conditional_mutual_information(
-    x, y, z, base: float = math.e, *, bias_correction: bool = False
+    x, y, z, base: float = math.e, *, bias_correction: bool = False, **options
 ) -> float:
     """Gaussian-copula CMI (Ince et al. 2017): the Gaussian CMI of the normal scores.
 
@@ -170,7 +172,7 @@ def copula_conditional_mutual_information(
     scores of ``x``, ``y`` and ``z``.
     """
     return _api.conditional_mutual_information(
-        x, y, z, method="gaussian-copula", base=base, bias_correction=bias_correction
+        x, y, z, method="gaussian-copula", base=base, bias_correction=bias_correction, **options
     )
 
 

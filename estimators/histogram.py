@@ -1,17 +1,17 @@
 """Histogram (binned plug-in) estimators for continuous samples: method ``"histogram"``.
 
-The samples are binned on a grid — per dimension, edges from :func:`numpy.histogram_bin_edges`
-on that column (or given explicitly) — and the exact formulas of :mod:`exact` are applied to
-the empirical distribution of the occupied cells. A plug-in estimator *is* the exact formula on
-the empirical pmf, so this module calls :func:`exact.entropy` and :func:`exact.kl_divergence`
-rather than repeating them.
+The samples are binned on a grid — per dimension, equal-frequency edges whose number suits the
+dimension and ``n`` (the default, ``bins="joint"``), numpy's rules, or explicit edges — and the
+exact formulas of :mod:`exact` are applied to the empirical distribution of the occupied cells.
+A plug-in estimator *is* the exact formula on the empirical pmf, so this module calls
+:func:`exact.entropy` and :func:`exact.kl_divergence` rather than repeating them.
 
 - **Entropy** (differential, of the histogram density ``f(x) = n_c / (n vol_c)`` on cell c)::
 
       H = -sum_c (n_c / n) log(n_c / (n vol_c)) = H(cells) + (1/n) sum_i log vol_c(i)
 
   ``H(cells)`` is the discrete entropy of the cell frequencies. Two biases, of opposite signs:
-  binning adds ``+ sum_j h_j^2 J_jj / 24`` (``h_j`` the bin width, ``J`` the Fisher
+  equal-width binning adds ``+ sum_j h_j^2 J_jj / 24`` (``h_j`` the bin width, ``J`` the Fisher
   information matrix of the location family; ``+h^2/24`` for N(0, 1)) and the plug-in entropy
   of the frequencies is low by ``(K - 1) / (2n)`` for ``K`` occupied cells (Miller 1955).
 - **Mutual information** ``I(X; Y) = H(X cells) + H(Y cells) - H(XY cells)`` with the same
@@ -32,24 +32,76 @@ possible cells) costs the same as any other ``(n, 5)`` sample.
 Bins (option ``bins``, per column of the variables in argument order — for MI the columns of
 ``x`` then ``y``, for CMI ``x``, ``y``, ``z``; for KL the shared columns of ``x_p``/``x_q``):
 
-- a rule name accepted by :func:`numpy.histogram_bin_edges` (``"fd"``, the default, ``"auto"``,
-  ``"scott"``, ``"sturges"``, ``"sqrt"``, ``"doane"``, ``"rice"``, ``"stone"``), or a positive
-  int (equal-width bins from the column's minimum to its maximum), applied to every column;
+- ``"joint"`` (the default): equal-frequency bins, as many per column as the joint space of
+  the quantity allows (below);
+- a rule name accepted by :func:`numpy.histogram_bin_edges` (``"fd"``, ``"auto"``,
+  ``"scott"``, ``"sturges"``, ``"sqrt"``, ``"doane"``, ``"rice"``, ``"stone"``: numpy's
+  edges, unchanged), or a positive int (equal-width bins from the column's minimum to its
+  maximum), applied to every column;
 - for one column, a 1-D array of strictly increasing edges that cover the samples;
-- for several columns, a sequence with one spec (rule, int or edges) per column.
+- for several columns, a sequence with one spec (``"joint"``, rule, int or edges) per column.
 
-The rules size bins for a 1-D density. In two or more dimensions their narrow widths (``"fd"``:
-about 0.1 standard deviation at n = 20,000) make more cells than samples, and the plug-in bias
-then exceeds ``(K - 1) / (2n)``; a coarser rule (``"sturges"``) or a small int suits joint bins.
+**The ``"joint"`` rule.** ``d`` is the number of columns binned together — the joint space of
+the quantity: ``x`` for entropy, ``(x, y)`` for MI, ``(x, y, z)`` for CMI, the shared space
+for KL — and ``n`` the number of samples (for KL the smaller of ``n_p`` and ``n_q``). Every
+column gets ::
 
-A column whose samples are all equal gets numpy's unit-width interval around the value (split
-as the rule says); that width cancels in MI, CMI and KL, which are then computed normally. The
-*entropy* of such a column is ``-inf`` in continuous terms and any finite estimate would only be
-the log of an arbitrary width, so :func:`entropy` raises ``ValueError`` for a constant column.
+    B = round((2 n / d) ** (1 / (d + 1))),  lowered until B ** d <= n  (and B >= 1)
 
-Cost: ``O(n d log B)`` time to bin (``B`` bins per column) plus ``O(n log n)`` for the sort
-that compacts the joint cell codes; ``O(n d + B d)`` memory. All results in nats internally;
-the public functions convert to ``base``.
+bins of equal frequency: the cuts fall at the ranks nearest to ``k n / B``, midway between two
+consecutive distinct sample values (a run of tied values is never split, so the cells of
+quantized data sit between its grid values); the outer edges are the minimum and maximum.
+
+*Why.* The estimate has two biases of opposite sign: the count bias of the plug-in entropy,
+``(K - 1) / (2n)`` for ``K <= B^d`` occupied cells (Miller 1955; it needs ``K << n``, Paninski
+2003), and the binning bias. With equal-frequency bins the binning bias falls as ``c / B``,
+not as the ``h^2`` of equal-width bins (the outermost cells of an unbounded density are wide,
+and within them the density changes by a factor of order one). Minimising
+``B^d / (2n) + c / B`` over ``B`` gives ``B = (2 c n / d)^(1 / (d + 1))``; ``c = 1``. In one
+dimension that is ``sqrt(2n)`` cells of ``sqrt(n / 2)`` samples, the spacing order of the
+m-spacing entropy estimator (Vasicek 1976), which equal-frequency binning of one column is
+(van Es 1992); in ``d`` dimensions the joint cells number about ``(2n / d)^(d / (d + 1))``, a
+vanishing fraction of ``n``. The cap ``B^d <= n`` keeps rounding from ever making more cells
+than samples. Equal-frequency (equiprobable marginal) bins for MI follow Darbellay & Vajda
+(1999) and Cellucci, Albano & Rapp (2005): the partition of the samples depends on their ranks
+only, so MI, CMI and KL are invariant to strictly increasing maps of any column, and heavy
+tails or outliers cannot empty the bulk of the grid. Entropy keeps its per-cell volume term.
+
+*Measured* (``python -m experiments.histogram_bins``: every histogram task of
+:data:`exact.distributions.TASKS`, n = 1,000 / 5,000 / 20,000, 5 seeds). Candidates compared:
+equal-frequency bins with ``B = (a n / d)^(1/(d+1))``, a = 0.5 ... 4, and ``B = (a n /
+d)^(1/(d+2))``, a = 4 ... 96; equal-width bins with the latter counts and with fd's IQR width at
+the rate ``n^(-1/(d+2))``. Equal-width bins lose to equal-frequency ones on heavy tails and
+monotone transforms (MI of a cubed normal pair at n = 20,000: -0.72 against -0.03); among
+equal-frequency rules, a = 2 with exponent ``1/(d+1)`` was within 0.02 nats (mean absolute error
+per quantity) of the best candidate for each of entropy, MI and KL — larger ``a`` favours MI,
+smaller ``a`` entropy — leaving out the five tasks of 5 to 40 dimensions where every rule fails
+(5-D entropy, 10-D KL, 5+5-, 10+10- and 20+20-D MI). Against ``"fd"``, the old default: MI of a
+normal pair with rho = 0.6 at n = 20,000, 0.233 +- 0.004 against fd's 0.301 +- 0.004 (truth
+0.2231); KL of ``"normal-shift-5d"`` (truth 0.625), 0.59 against fd's log 4 = 1.386 (every
+p-sample alone in its cell); errors of -0.17 against fd's +3.85 on the MI of 2+2-D normals
+(truth 1), and of -0.003 against fd's -0.005 on the 1-D entropy of N(0, 1). Where ``"fd"`` stays
+better: MI near 2 nats of a 1+1-D normal pair (its 85 x 85 cells follow the narrow ridge; -0.16
+against -0.03 at n = 20,000) and 1-D KL at small n (``(B - 1) / n`` upward, +0.02 at n = 5,000).
+With ``d`` around 10 or more no histogram resolves a density from ``n <= 1e5``: the rule then
+gives 1-2 bins per column (an MI near 0, a KL near 0), never the ``log n`` of a grid with one
+sample per cell (fd's +5.9 ... +8.9 nats on 5+5-D MI; its -0.06 on the 10-D KL task is the same
+``log 4``, near the truth 1.445 by chance).
+
+A column whose samples are all equal gets numpy's unit-width interval around the value (one
+bin under ``"joint"``, split as the rule says otherwise); that width cancels in MI, CMI and KL,
+which are then computed normally. The *entropy* of such a column is ``-inf`` in continuous terms
+and any finite estimate would only be the log of an arbitrary width, so :func:`entropy` raises
+``ValueError`` for a constant column.
+
+Cost: ``O(n d log n)`` time (a sort per column for ``"joint"``, ``O(n d log B)`` binning, and
+the ``O(n log n)`` sort that compacts the joint cell codes); ``O(n d + B d)`` memory. All
+results in nats internally; the public functions convert to ``base``.
+
+References: Miller (1955), "Note on the bias of information estimates"; Vasicek (1976), J. R.
+Stat. Soc. B 38, 54-59; van Es (1992), Scand. J. Stat. 19, 61-72; Darbellay & Vajda (1999),
+IEEE Trans. Inf. Theory 45, 1315-1321; Paninski (2003), Neural Comput. 15, 1191-1253;
+Cellucci, Albano & Rapp (2005), Phys. Rev. E 71, 066208.
 """
 
 from __future__ import annotations
@@ -80,18 +132,30 @@ METHOD = "histogram"
 #: the bin-width rules of :func:`numpy.histogram_bin_edges`
 RULES = ("auto", "fd", "doane", "scott", "stone", "rice", "sturges", "sqrt")
 
+#: the default ``bins``: equal-frequency bins, their number per column from ``n`` and the
+#: dimension of the joint space binned (see the module docstring)
+JOINT = "joint"
+
 _BINS_EXPECTED = (
-    f"a rule name ({', '.join(map(repr, RULES))}), a positive int, or a 1-D array of "
-    "strictly increasing finite edges"
+    f"{JOINT!r} (the default), a numpy rule name ({', '.join(map(repr, RULES))}), a positive "
+    "int, or a 1-D array of strictly increasing finite edges"
 )
 
 
-def entropy(x, base: float = math.e, *, bins="fd", miller_madow: bool = False) -> float:
+def entropy(
+    x, base: float = math.e, *, bins="joint", miller_madow: bool = False, **options
+) -> float:
     """Differential entropy ``h(X)`` of the histogram density of the samples.
 
     ``h = -sum_c (n_c / n) log(n_c / (n vol_c))`` over occupied cells ``c`` of the grid.
     With ``miller_madow=True``, ``(K - 1) / (2n)`` nats are added, ``K`` the number of occupied
     cells (Miller 1955). See the module docstring for the biases and the ``bins`` options.
+
+    The default ``bins="joint"`` cuts each of the ``d`` columns of ``x`` into
+    ``B = round((2n / d)^(1 / (d + 1)))`` equal-frequency bins (at most ``n`` cells in all):
+    one column then gives the m-spacing estimate of Vasicek (1976) with ``m = n / B``, about
+    ``sqrt(n / 2)``. The rule balances the count bias ``-(K - 1) / (2n)`` against the binning
+    bias, ``O(1 / B)`` for equal-frequency cells (module docstring).
 
     Parameters
     ----------
@@ -100,7 +164,8 @@ def entropy(x, base: float = math.e, *, bins="fd", miller_madow: bool = False) -
     base : float
         Logarithm base of the result's unit (``math.e``: nats, 2: bits).
     bins : str, int, array_like or sequence of those
-        Binning rule, number of bins or edges, for every column or one per column.
+        ``"joint"`` (default), a numpy rule name, a number of equal-width bins or edges, for
+        every column or one per column.
     miller_madow : bool
         Add the Miller–Madow correction of the plug-in bias.
 
@@ -110,13 +175,16 @@ def entropy(x, base: float = math.e, *, bins="fd", miller_madow: bool = False) -
 
     Notes
     -----
-    Time ``O(n d log B + n log n)``, memory ``O(n d)``; no dense grid is formed.
+    Time ``O(n d log n)`` (a sort per column for ``"joint"``; ``O(n d log B + n log n)`` with
+    other bins), memory ``O(n d)``; no dense grid is formed.
     """
-    return _api.entropy(x, method=METHOD, base=base, bins=bins, miller_madow=miller_madow)
+    return _api.entropy(
+        x, method=METHOD, base=base, bins=bins, miller_madow=miller_madow, **options
+    )
 
 
 def mutual_information(
-    x, y, base: float = math.e, *, bins="fd", miller_madow: bool = False
+    x, y, base: float = math.e, *, bins="joint", miller_madow: bool = False, **options
 ) -> float:
     """Mutual information ``I(X; Y) = H(X cells) + H(Y cells) - H(XY cells)`` of binned samples.
 
@@ -124,33 +192,50 @@ def mutual_information(
     and the joint, so the cell volumes cancel). ``bins`` gives the columns of ``x`` then ``y``
     when given per column. ``miller_madow`` corrects each of the three entropies. Returned as
     computed: ``>= 0`` (up to rounding) without ``miller_madow``, possibly negative with it.
-    Other parameters as :func:`entropy`; time ``O(n d log B + n log n)``, memory ``O(n d)``.
+
+    The default ``bins="joint"`` gives every column ``B = round((2n / d)^(1 / (d + 1)))``
+    equal-frequency bins, ``d`` the columns of ``x`` and ``y`` together (lowered until
+    ``B^d <= n``): the plug-in bias ``~ B^d / (2n)`` is balanced against the ``O(1 / B)``
+    information lost to binning (module docstring; Darbellay & Vajda 1999, Cellucci et al.
+    2005), and the estimate is invariant to strictly increasing maps of any column. For 1-D
+    ``x`` and ``y``: ``B = n^(1/3)``, 27 bins at n = 20,000. Nats (or ``base``); other
+    parameters as :func:`entropy`; time ``O(n d log n)``, memory ``O(n d)``.
     """
     return _api.mutual_information(
-        x, y, method=METHOD, base=base, bins=bins, miller_madow=miller_madow
+        x, y, method=METHOD, base=base, bins=bins, miller_madow=miller_madow, **options
     )
 
 
 def conditional_mutual_information(
-    x, y, z, base: float = math.e, *, bins="fd", miller_madow: bool = False
+    x, y, z, base: float = math.e, *, bins="joint", miller_madow: bool = False, **options
 ) -> float:
     """Conditional MI ``I(X; Y | Z) = H(XZ) + H(YZ) - H(XYZ) - H(Z)`` over binned cells.
 
     The columns of ``x``, ``y`` and ``z`` are each binned once; per-column ``bins`` go in that
-    order. Other parameters and the cost as :func:`mutual_information`.
+    order. Under the default ``bins="joint"``, ``d`` in ``B = round((2n / d)^(1 / (d + 1)))``
+    counts the columns of all three. Other parameters and the cost as
+    :func:`mutual_information`.
     """
     return _api.conditional_mutual_information(
-        x, y, z, method=METHOD, base=base, bins=bins, miller_madow=miller_madow
+        x, y, z, method=METHOD, base=base, bins=bins, miller_madow=miller_madow, **options
     )
 
 
-def kl_divergence(x_p, x_q, base: float = math.e, *, bins="fd", pseudocount: float = 0.5) -> float:
+def kl_divergence(
+    x_p, x_q, base: float = math.e, *, bins="joint", pseudocount: float = 0.5, **options
+) -> float:
     """KL divergence ``D(p || q) = sum_c p_c log(p_c / q_c)`` between histograms on one grid.
 
     The edges come from the pooled samples (per column); ``p_c = n_c(p) / n_p`` and
     ``q_c = (n_c(q) + pseudocount) / (n_q + K pseudocount)`` over the ``K`` cells occupied by
     either sample. ``pseudocount=0`` gives ``+inf`` when p occupies a cell q does not.
     Kullback & Leibler (1951).
+
+    The default ``bins="joint"`` cuts each shared column at equal frequencies of the pooled
+    samples, ``B = round((2m / d)^(1 / (d + 1)))`` bins with ``m = min(n_p, n_q)`` (lowered
+    until ``B^d <= m``), so that the cells stay few relative to the smaller sample, whose
+    counts carry the plug-in bias; the estimate is invariant to strictly increasing maps of
+    any column applied to both samples. See the module docstring.
 
     Parameters
     ----------
@@ -165,17 +250,17 @@ def kl_divergence(x_p, x_q, base: float = math.e, *, bins="fd", pseudocount: flo
 
     Notes
     -----
-    Time ``O((n_p + n_q) d log B + n log n)``, memory ``O((n_p + n_q) d)``.
+    Time ``O((n_p + n_q) d log(n_p + n_q))``, memory ``O((n_p + n_q) d)``; nats (or ``base``).
     """
     return _api.kl_divergence(
-        x_p, x_q, method=METHOD, base=base, bins=bins, pseudocount=pseudocount
+        x_p, x_q, method=METHOD, base=base, bins=bins, pseudocount=pseudocount, **options
     )
 
 
 # --- implementations (registered; inputs already checked float64 (n, d) arrays) -------------
 
 
-def _entropy(x: np.ndarray, *, bins="fd", miller_madow: bool = False) -> float:
+def _entropy(x: np.ndarray, *, bins=JOINT, miller_madow: bool = False) -> float:
     check_flag(miller_madow, "miller_madow")
     check_min_samples(x, "x", 2, METHOD)
     check_no_constant_column(
@@ -190,7 +275,7 @@ def _entropy(x: np.ndarray, *, bins="fd", miller_madow: bool = False) -> float:
 
 
 def _mutual_information(
-    x: np.ndarray, y: np.ndarray, *, bins="fd", miller_madow: bool = False
+    x: np.ndarray, y: np.ndarray, *, bins=JOINT, miller_madow: bool = False
 ) -> float:
     check_flag(miller_madow, "miller_madow")
     return mi_from_entropies(
@@ -199,7 +284,7 @@ def _mutual_information(
 
 
 def _conditional_mutual_information(
-    x: np.ndarray, y: np.ndarray, z: np.ndarray, *, bins="fd", miller_madow: bool = False
+    x: np.ndarray, y: np.ndarray, z: np.ndarray, *, bins=JOINT, miller_madow: bool = False
 ) -> float:
     check_flag(miller_madow, "miller_madow")
     return cmi_from_entropies(
@@ -208,13 +293,14 @@ def _conditional_mutual_information(
 
 
 def _kl_divergence(
-    x_p: np.ndarray, x_q: np.ndarray, *, bins="fd", pseudocount: float = 0.5
+    x_p: np.ndarray, x_q: np.ndarray, *, bins=JOINT, pseudocount: float = 0.5
 ) -> float:
     check_pseudocount(pseudocount)
     check_min_samples(x_p, "x_p", 2, METHOD)
     check_min_samples(x_q, "x_q", 2, METHOD)
     pooled = np.vstack((x_p, x_q))
-    codes, k = _cell_codes(_cell_indices(pooled, _edges(pooled, bins)))
+    edges = _edges(pooled, bins, n=min(x_p.shape[0], x_q.shape[0]))
+    codes, k = _cell_codes(_cell_indices(pooled, edges))
     n_p = x_p.shape[0]
     counts_p = np.bincount(codes[:n_p], minlength=k)
     counts_q = np.bincount(codes[n_p:], minlength=k) + float(pseudocount)
@@ -249,13 +335,33 @@ def _binned(*samples: np.ndarray, bins) -> list[np.ndarray]:
     return np.hsplit(cells, splits)
 
 
-def _edges(samples: np.ndarray, bins) -> list[np.ndarray]:
-    """Per-column bin edges: ``bins`` parsed into one spec per column, then applied."""
-    specs = _column_specs(bins, samples.shape[1])
+def _edges(samples: np.ndarray, bins, n: int | None = None) -> list[np.ndarray]:
+    """Per-column bin edges: ``bins`` parsed into one spec per column, then applied.
+
+    ``n`` is the sample size the ``"joint"`` rule counts (default: the rows of ``samples``);
+    its ``d`` is the number of columns of ``samples``, all binned together.
+    """
+    d = samples.shape[1]
+    specs = _column_specs(bins, d)
+    count = _joint_bin_count(samples.shape[0] if n is None else n, d)
     return [
-        _column_edges(column, spec, label)
+        _column_edges(column, spec, label, count)
         for column, (spec, label) in zip(samples.T, specs, strict=True)
     ]
+
+
+def _joint_bin_count(n: int, d: int) -> int:
+    """Bins per column of the ``"joint"`` rule for ``n`` samples of a ``d``-column space.
+
+    ``B = round((2n / d)^(1 / (d + 1)))``, the minimiser of the count bias ``B^d / (2n)`` plus
+    an equal-frequency binning bias ``1 / B``; then lowered while ``B^d > n``, so the joint
+    cells never outnumber the samples; at least 1. E.g. 200 for ``(n, d) = (20000, 1)``, 27
+    for ``(20000, 2)``, 4 for ``(20000, 5)``, 1 for ``(20000, 20)``. ``O(d)`` time.
+    """
+    count = max(1, round((2 * n / d) ** (1 / (d + 1))))
+    while count > 1 and count**d > n:
+        count -= 1
+    return count
 
 
 def _column_specs(bins, d: int) -> list[tuple[object, str]]:
@@ -277,9 +383,10 @@ def _column_specs(bins, d: int) -> list[tuple[object, str]]:
 
 
 def _checked_spec(spec, label: str):
-    """A rule name, a positive int or a 1-D float array of increasing edges; else an error."""
+    """``"joint"``, a numpy rule name, a positive int or a 1-D float array of increasing edges;
+    else an error."""
     if isinstance(spec, str):
-        if spec not in RULES:
+        if spec != JOINT and spec not in RULES:
             raise ValueError(f"{label} must be {_BINS_EXPECTED}; got the unknown rule {spec!r}")
         return spec
     if isinstance(spec, (bool, np.bool_)):
@@ -300,7 +407,9 @@ def _checked_spec(spec, label: str):
     return edges
 
 
-def _column_edges(column: np.ndarray, spec, label: str) -> np.ndarray:
+def _column_edges(column: np.ndarray, spec, label: str, joint_count: int) -> np.ndarray:
+    if isinstance(spec, str) and spec == JOINT:
+        return _equal_frequency_edges(column, joint_count)
     if not isinstance(spec, np.ndarray):
         return np.histogram_bin_edges(column, bins=spec)
     low, high = column.min(), column.max()
@@ -310,6 +419,28 @@ def _column_edges(column: np.ndarray, spec, label: str) -> np.ndarray:
             f"column span [{low:g}, {high:g}]; the edges must cover every sample"
         )
     return spec
+
+
+def _equal_frequency_edges(column: np.ndarray, count: int) -> np.ndarray:
+    """Edges of ``count`` bins holding about ``n / count`` samples each, ``O(n log n)``.
+
+    The ``k``-th cut goes to the boundary between two consecutive distinct values whose rank
+    is nearest to ``k n / count`` (the lower one when two are as near), at their midpoint
+    (``a / 2 + b / 2``: no overflow); a run of tied values is never split, and cuts that meet
+    are merged (fewer bins). The outer edges are the minimum and the maximum. A constant
+    column gets numpy's unit interval, one bin.
+    """
+    values, counts = np.unique(column, return_counts=True)
+    if values.size == 1:
+        return np.histogram_bin_edges(column, bins=1)
+    boundaries = np.cumsum(counts)[:-1]  # samples at or below values[j], for j < last
+    targets = np.arange(1, count) * (column.size / count)
+    above = np.minimum(np.searchsorted(boundaries, targets), boundaries.size - 1)
+    below = np.maximum(above - 1, 0)
+    nearer_below = targets - boundaries[below] <= boundaries[above] - targets
+    cuts = np.unique(np.where(nearer_below, below, above))
+    inner = values[cuts] / 2 + values[cuts + 1] / 2
+    return np.unique(np.concatenate(([values[0]], inner, [values[-1]])))
 
 
 def _cell_indices(samples: np.ndarray, edges: list[np.ndarray]) -> np.ndarray:

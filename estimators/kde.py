@@ -79,7 +79,7 @@ _CV_LOG_TOLERANCE = 0.01
 _MIN_UNEXPLAINED = 1e-12  # 1 - R^2 of a column on the earlier ones below this: singular
 
 
-def entropy(x, base: float = math.e, *, bandwidth: str | float = "scott") -> float:
+def entropy(x, base: float = math.e, *, bandwidth: str | float = "scott", **options) -> float:
     """Differential entropy ``H(X)`` by leave-one-out Gaussian KDE resubstitution.
 
     ``H = -1/n sum_i log f_-i(x_i)`` with bandwidth matrix ``h^2 S`` (Ahmad & Lin 1976); see
@@ -99,21 +99,23 @@ def entropy(x, base: float = math.e, *, bandwidth: str | float = "scott") -> flo
     -------
     float
     """
-    return _api.entropy(x, method=_METHOD, base=base, bandwidth=bandwidth)
+    return _api.entropy(x, method=_METHOD, base=base, bandwidth=bandwidth, **options)
 
 
-def mutual_information(x, y, base: float = math.e, *, bandwidth: str | float = "scott") -> float:
+def mutual_information(
+    x, y, base: float = math.e, *, bandwidth: str | float = "scott", **options
+) -> float:
     """``I(X; Y) = H(X) + H(Y) - H(X, Y)`` by Gaussian KDE, one bandwidth for all terms.
 
     The bandwidth is the rule's for the joint dimension ``d_x + d_y`` (``"cv"``:
     cross-validated on the joint). Cost ``O(n^2 (d_x + d_y))`` time. Other parameters as
     :func:`entropy`.
     """
-    return _api.mutual_information(x, y, method=_METHOD, base=base, bandwidth=bandwidth)
+    return _api.mutual_information(x, y, method=_METHOD, base=base, bandwidth=bandwidth, **options)
 
 
 def conditional_mutual_information(
-    x, y, z, base: float = math.e, *, bandwidth: str | float = "scott"
+    x, y, z, base: float = math.e, *, bandwidth: str | float = "scott", **options
 ) -> float:
     """``I(X; Y | Z) = H(X, Z) + H(Y, Z) - H(X, Y, Z) - H(Z)`` by Gaussian KDE.
 
@@ -121,17 +123,19 @@ def conditional_mutual_information(
     :func:`entropy`.
     """
     return _api.conditional_mutual_information(
-        x, y, z, method=_METHOD, base=base, bandwidth=bandwidth
+        x, y, z, method=_METHOD, base=base, bandwidth=bandwidth, **options
     )
 
 
-def kl_divergence(x_p, x_q, base: float = math.e, *, bandwidth: str | float = "scott") -> float:
+def kl_divergence(
+    x_p, x_q, base: float = math.e, *, bandwidth: str | float = "scott", **options
+) -> float:
     """``D(p || q) = 1/n sum_i [log f_p,-i(x_i) - log f_q(x_i)]`` over the samples of p.
 
     Leave-one-out KDE of p, full KDE of q, each with its own covariance and its own bandwidth
     by the rule. Cost ``O(n_p (n_p + n_q) d)`` time. Other parameters as :func:`entropy`.
     """
-    return _api.kl_divergence(x_p, x_q, method=_METHOD, base=base, bandwidth=bandwidth)
+    return _api.kl_divergence(x_p, x_q, method=_METHOD, base=base, bandwidth=bandwidth, **options)
 
 
 # --- implementations (nats; inputs already checked by the API) --------------------------------

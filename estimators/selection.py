@@ -7,34 +7,36 @@
   Pocock, Zhao & Luján (2012): MIM, MIFS (Battiti 1994), mRMR (Peng, Long & Ding 2005),
   JMI (Yang & Moody 1999), CMIM (Fleuret 2004) and DISR (Meyer, Schretter & Bontempi 2008).
 
-Each column is one of four kinds, decided once (``discrete_features``, else its dtype):
-*discrete* (bool, integer, string or object dtype: symbols), *continuous* (floats, no
-value twice), *tied* (floats with repeated values) or *constant*. With ``method="auto"``
-the pair of kinds picks the estimator:
+Each column is read once, as every public function reads it (:mod:`estimators._reading`;
+``discrete_features`` or ``column_kinds`` override): *symbols* (bool, string, categorical,
+integer codes with few levels), *quantized* numbers (values on a regular grid: rounded
+measurements, intensities), numbers with *atoms* (zero-inflated, censored), *continuous*
+numbers, or *constant*. A quantized column is estimated as the dequantized variable: each
+value plus a uniform draw within its cell (``n_dithers`` draws, a pair's estimate their
+mean), so ``I(Q1 + U1; Q2 + U2) = I(Q1; Q2)`` exactly. With ``method="auto"`` the pair of
+kinds picks the estimator:
 
 =============================  =============================================================
 pair                           estimator (nats)
 =============================  =============================================================
 a constant column              exactly 0: a constant carries no information
-discrete, discrete             Miller–Madow plug-in (:mod:`estimators.discrete`)
-continuous or tied, discrete   Ross (2014), scikit-learn's ``mutual_info_classif`` estimator
-continuous or tied, the same   KSG (Kraskov, Stögbauer & Grassberger 2004, variant 1), as
+symbols, symbols               Miller–Madow plug-in (:mod:`estimators.discrete`)
+numbers, symbols               Ross (2014), scikit-learn's ``mutual_info_classif`` estimator
+numbers, numbers               KSG (Kraskov, Stögbauer & Grassberger 2004, variant 1), as
                                ``mutual_info_regression``
+atoms, any                     the mixed-kind estimator (Gao et al. 2017 with the atoms kept
+                               apart, :func:`estimators.knn.mixed_kind_mutual_information`)
 =============================  =============================================================
 
-Continuous values are divided by their standard deviation (as scikit-learn does) and no
-noise is added. Ties are handled exactly, by Gao, Kannan, Oh & Viswanath's (2017) rule: a
-row whose k-th neighbour is at distance 0 sits on an atom, and its ``k`` and its counts
-become the numbers of rows sharing its value (see :func:`_ksg` and :func:`_labelled_mi`).
-So a constant or heavily tied column stays near 0 and below ``H(y)`` — unlike scikit-learn,
-whose jitter of 1e-10 is at the resolution of float64 for such columns (its issue #30772:
-0.215 nats for a constant column against ``H(y) = 0.001``). On untied data the values equal
-scikit-learn's to rounding, before its clipping at 0 (ours are returned as computed: a small
-negative value is estimator bias). On tied data they differ: a radius count is strict
-(``|a - b| < r``) and so leaves out the rows tied with the k-th neighbour at distance ``r``,
-which scikit-learn's noise puts inside about half the time (e.g. 0.51 nats against 0.37 for
-breast_cancer's "mean radius"; which one is closer to the truth depends on where the ties
-come from).
+(*numbers*: continuous or quantized.) Values are divided by their standard deviation (as
+scikit-learn does) and no fixed noise is added: scikit-learn's jitter of 1e-10 is at the
+resolution of float64 for heavily tied columns (its issue #30772: 0.215 nats for a constant
+column against ``H(y) = 0.001``), where a dither spans the column's own cells. Ties that
+remain (incidental ties of continuous columns) follow Gao, Kannan, Oh & Viswanath's (2017)
+rule: a row whose k-th neighbour is at distance 0 sits on an atom, and its ``k`` and its
+counts become the numbers of rows sharing its value. On untied data the values equal
+scikit-learn's to rounding, before its clipping at 0 (ours are returned as computed: a
+small negative value is estimator bias).
 
 Per-column work is done once and shared by every pair: each column is standardised, sorted
 and bucket-indexed, or coded if discrete. Ross: the neighbours of a row among its label are
@@ -57,6 +59,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
+from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -65,14 +68,25 @@ from exact._checks import check_base, in_base
 from exact._random import as_generator
 
 from . import _api
-from ._inputs import as_samples, check_same_length, is_discrete, symbol_codes
+from ._api import DEFAULT_DITHERS, check_dithers
+from ._inputs import as_samples, check_same_length, standardized, symbol_codes
 from ._neighbors import PreparedSpace, sorted_space
+from ._reading import KINDS, ColumnReading, dequantize, read_sample
 from ._registry import lookup
+from ._sparse import (
+    SparseSymbols,
+    joint_relevance,
+    mutual_info_with_labels,
+    pair_mutual_information,
+    prepare_labels,
+)
 from .gaussian import normal_scores
 from .knn import (
     gao_mutual_information,
     labelled_conditional_mutual_information,
     labelled_mutual_information,
+    mixed_kind_conditional_mutual_information,
+    mixed_kind_mutual_information,
 )
 from .uncertainty import permutation_pvalue
 
@@ -95,7 +109,9 @@ def mutual_info_scores(
     *,
     discrete_features="auto",
     discrete_target: bool | None = None,
+    column_kinds="auto",
     n_neighbors: int = 3,
+    n_dithers: int = DEFAULT_DITHERS,
     base: float = math.e,
     n_jobs: int | None = None,
     random_state=None,
@@ -112,18 +128,26 @@ def mutual_info_scores(
         ``"auto"`` (the estimator by pair of column kinds, see the module docstring), or any
         method of :func:`estimators.mutual_information` applied to every column.
     discrete_features : "auto", bool or array_like
-        ``"auto"``: by dtype (bool, integer, string, object: discrete). A bool for all
-        columns, or a boolean mask / indices of the discrete ones (as scikit-learn).
+        As scikit-learn's: ``"auto"`` reads every column (see the module docstring); a
+        bool for all columns, or a boolean mask / indices of the discrete ones (symbols;
+        the others are read as numbers, integer codes included).
     discrete_target : bool or None
-        None: by the dtype of ``y`` (a float target is continuous).
+        None: ``y`` is read like a column; True: symbols; False: numbers.
+    column_kinds : "auto", str, number, sequence or dict
+        How to read the columns, instead of ``discrete_features``: a spec of
+        :func:`estimators.entropy`'s ``column_kinds`` (``"symbols"``, ``"quantized"``,
+        ``"atoms"``, ``"continuous"``, or a resolution) for every column, one per column,
+        or a dict from column (name for a DataFrame, else index) to spec.
     n_neighbors : int
         ``k`` of the k-NN estimators (scikit-learn's ``n_neighbors``).
+    n_dithers : int
+        Dithered draws of each quantized column; a pair's estimate is their mean.
     base : float
         Logarithm base of the result's unit (``math.e``: nats, 2: bits).
     n_jobs : int or None
         Threads over columns (joblib; None: 1, -1: all cores).
     random_state : int, numpy.random.Generator or None
-        Used only by the method that jitters ties (an explicit ``"ksg"``).
+        Seeds the dithers of quantized columns (and an explicit method's randomness).
 
     Returns
     -------
@@ -136,9 +160,15 @@ def mutual_info_scores(
     to prepare, then one 1+1-D estimate per column (see the module docstring).
     """
     check_base(base)
-    columns, _ = _prepared_columns(X, "X", discrete_features, n_neighbors)
-    target = _prepared_target(y, len(columns[0].values), discrete_target, n_neighbors)
-    estimate = _pair_estimator(method, n_neighbors, random_state)
+    preparation = _Preparation(check_dithers(n_dithers), as_generator(random_state))
+    if sparse.issparse(X):
+        scores = _sparse_scores(X, y, method, discrete_target, n_neighbors, preparation)
+        return in_base(scores, base)
+    columns, _ = _prepared_columns(
+        X, "X", discrete_features, column_kinds, n_neighbors, preparation
+    )
+    target = _prepared_target(y, len(columns[0].raw), discrete_target, n_neighbors, preparation)
+    estimate = _pair_estimator(method, n_neighbors, random_state, preparation.n_dithers)
     scores = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(estimate)(column, target) for column in columns
     )
@@ -150,7 +180,9 @@ def mutual_info_matrix(
     method: str = "auto",
     *,
     discrete_features="auto",
+    column_kinds="auto",
     n_neighbors: int = 3,
+    n_dithers: int = DEFAULT_DITHERS,
     base: float = math.e,
     n_jobs: int | None = None,
     random_state=None,
@@ -174,12 +206,17 @@ def mutual_info_matrix(
     pairs reuse that work, on ``n_jobs`` threads. Memory ``O(n d)``.
     """
     check_base(base)
-    columns, names = _prepared_columns(X, "X", discrete_features, n_neighbors)
+    preparation = _Preparation(check_dithers(n_dithers), as_generator(random_state))
+    if sparse.issparse(X):
+        return in_base(_sparse_matrix(X, method), base)
+    columns, names = _prepared_columns(
+        X, "X", discrete_features, column_kinds, n_neighbors, preparation
+    )
     d = len(columns)
     if method in ("gaussian-copula", "copula"):
         values = _copula_matrix(columns)
     else:
-        estimate = _pair_estimator(method, n_neighbors, random_state)
+        estimate = _pair_estimator(method, n_neighbors, random_state, preparation.n_dithers)
         pairs = [(i, j) for i in range(d) for j in range(i + 1, d)]
         found = Parallel(n_jobs=n_jobs, prefer="threads")(
             delayed(estimate)(columns[i], columns[j]) for i, j in pairs
@@ -238,15 +275,14 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         The estimator of relevance and redundancy, as in :func:`mutual_info_scores`.
     n_neighbors : int
         ``k`` of the k-NN estimators.
-    discrete_features : "auto", bool or array_like
-        As in :func:`mutual_info_scores`; ``"auto"`` decides per pandas column dtype.
+    discrete_features, column_kinds, n_dithers :
+        How columns are read, as in :func:`mutual_info_scores`.
     beta : float
         The redundancy weight of ``"mifs"``.
     n_jobs : int or None
         Threads (joblib) over candidate features.
     random_state : int, numpy.random.Generator or None
-        For the permutations of ``alpha``, and the jitter of tied values where ``method``
-        is ``"ksg"``.
+        Seeds the dithers of quantized columns and the permutations of ``alpha``.
     alpha : float or None
         With a level (e.g. 0.05), only features whose relevance is significant are
         selected: each ``I(X_k; y)`` is tested against ``n_permutations`` permutations of
@@ -289,6 +325,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         *,
         n_neighbors: int = 3,
         discrete_features="auto",
+        column_kinds="auto",
+        n_dithers: int = DEFAULT_DITHERS,
         beta: float = 1.0,
         n_jobs: int | None = None,
         random_state=None,
@@ -300,6 +338,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self.method = method
         self.n_neighbors = n_neighbors
         self.discrete_features = discrete_features
+        self.column_kinds = column_kinds
+        self.n_dithers = n_dithers
         self.beta = beta
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -311,29 +351,44 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self._check_params()
         frame = hasattr(X, "dtypes") and hasattr(X, "columns")
         checked, y = validate_data(
-            self, X, y, dtype=None if frame else "numeric", y_numeric=False, ensure_min_samples=1
+            self,
+            X,
+            y,
+            dtype=None if frame else "numeric",
+            y_numeric=False,
+            ensure_min_samples=1,
+            accept_sparse=("csr", "csc", "coo"),
         )
         if checked.shape[0] < 2:
             raise ValueError(
                 f"MutualInfoSelector needs at least 2 samples; got {checked.shape[0]} sample"
             )
         data = X if frame else checked
-        columns, _ = _prepared_columns(data, "X", self.discrete_features, self.n_neighbors)
-        target = _prepared_target(y, checked.shape[0], None, self.n_neighbors)
-        wanted = self.n_features
-        if wanted > len(columns):
+        preparation = _Preparation(check_dithers(self.n_dithers), as_generator(self.random_state))
+        target = _prepared_target(y, checked.shape[0], None, self.n_neighbors, preparation)
+        if sparse.issparse(checked):
+            greedy = _SparseGreedy(self, SparseSymbols(checked, "X"), target, preparation)
+            return self._select(greedy)
+        columns, _ = _prepared_columns(
+            data, "X", self.discrete_features, self.column_kinds, self.n_neighbors, preparation
+        )
+        return self._select(_Greedy(self, columns, target, preparation))
+
+    def _select(self, greedy):
+        """Run the greedy selection; set the fitted attributes; ``self``."""
+        wanted, d = self.n_features, len(greedy.columns)
+        if wanted > d:
             warnings.warn(
-                f"n_features = {wanted} exceeds the {len(columns)} features: all are kept",
+                f"n_features = {wanted} exceeds the {d} features: all are kept",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-        greedy = _Greedy(self, columns, target)
         self.scores_ = greedy.relevance.copy()
         self.pvalues_ = None if self.alpha is None else greedy.relevance_pvalues()
-        eligible = np.ones(len(columns), dtype=bool)
+        eligible = np.ones(d, dtype=bool)
         if self.pvalues_ is not None:
             eligible = self.pvalues_ < self.alpha
-            if eligible.sum() < min(wanted, len(columns)):
+            if eligible.sum() < min(wanted, d):
                 warnings.warn(
                     f"only {eligible.sum()} features have a relevance significant at alpha = "
                     f"{self.alpha}; selecting those",
@@ -355,6 +410,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.input_tags.string = True  # pandas string columns are discrete features
+        tags.input_tags.sparse = True  # a sparse X: columns of symbols, O(nnz) counts
         return tags
 
     def _check_params(self) -> None:
@@ -386,30 +442,37 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
 class _Greedy:
     """The greedy loop of :class:`MutualInfoSelector`, with its cached estimates."""
 
-    def __init__(self, selector: MutualInfoSelector, columns: list, target):
+    def __init__(self, selector: MutualInfoSelector, columns: list, target, preparation):
         self.selector, self.columns, self.target = selector, columns, target
+        self.preparation = preparation
         if selector.criterion == "disr" and not all(
-            c.kind in ("discrete", "constant") for c in [*columns, target]
+            c.kind in ("symbols", "constant") for c in [*columns, target]
         ):
             raise ValueError(
                 "criterion 'disr' needs discrete features and a discrete target (its "
                 "normaliser H(X_k, X_j, y) is a differential entropy otherwise); "
                 "discretise them, or use 'jmi'"
             )
-        self.pair = _pair_estimator(selector.method, selector.n_neighbors, selector.random_state)
+        self.pair = _pair_estimator(
+            selector.method, selector.n_neighbors, selector.random_state, preparation.n_dithers
+        )
         self.relevance = self._parallel(lambda c: self.pair(c, target), columns)
 
     def relevance_pvalues(self) -> np.ndarray:
         """Permutation p-value of each feature's relevance (the target's rows permuted; the
         same permutations for every feature)."""
-        rng = as_generator(self.selector.random_state)
-        n, count = len(self.target.values), self.selector.n_permutations
+        rng = self.preparation.rng
+        n, count = len(self.target.raw), self.selector.n_permutations
         null = np.column_stack(
-            [self._relevance_to(_permuted(self.target, rng.permutation(n))) for _ in range(count)]
+            [self._relevance_to(self._permuted_target(rng.permutation(n))) for _ in range(count)]
         )
         return np.array(
             [permutation_pvalue(s, row) for s, row in zip(self.relevance, null, strict=True)]
         )
+
+    def _permuted_target(self, order: np.ndarray) -> _Column:
+        """The target with its rows permuted (read as before; redrawn if dithered)."""
+        return self.preparation.with_reading(self.target.raw[order], self.target.reading)
 
     def _relevance_to(self, target: _Column) -> np.ndarray:
         return self._parallel(lambda c: self.pair(c, target), self.columns)
@@ -488,32 +551,27 @@ class _Greedy:
 
 
 class _ConditionalRelevance:
-    """``column -> I(column; y | given)`` in nats (see :class:`MutualInfoSelector`)."""
+    """``column -> I(column; y | given)`` in nats (see :class:`MutualInfoSelector`), the
+    mean over the draws of dithered columns."""
 
-    def __init__(self, selector: MutualInfoSelector, given, target):
+    def __init__(self, selector: MutualInfoSelector, given: _Column, target: _Column):
         self.given, self.target = given, target
         self.k = selector.n_neighbors
         self.given_relevance: float | None = None  # I(given; y), for the plug-in's difference
 
-    def __call__(self, column) -> float:
+    def __call__(self, column: _Column) -> float:
         if column.kind == "constant" or self.target.kind == "constant":
             return 0.0
         if self.given.kind == "constant":  # I(X; y | constant) = I(X; y)
             return _auto_pair(column, self.target, self.k)
         kinds = {column.kind, self.given.kind}
-        if self.target.kind == "discrete":
-            return self._plugin(column) if kinds == {"discrete"} else self._labelled(column)
-        method = "mixed" if (kinds | {self.target.kind}) & {"tied", "discrete"} else "ksg"
-        return _api.conditional_mutual_information(
-            column.values,
-            self.target.values,
-            self.given.values,
-            method,
-            k=self.k,
-            standardize=False,
-        )
+        if self.target.kind == "symbols" and kinds == {"symbols"}:
+            return self._plugin(column)
+        if self.target.kind == "symbols" and kinds == {"numbers"}:
+            return _over_draws(lambda i: self._labelled(column, i), column, self.given)
+        return _over_draws(lambda i: self._mixed(column, i), column, self.given, self.target)
 
-    def _plugin(self, column) -> float:
+    def _plugin(self, column: _Column) -> float:
         """``I(X, Z; y) - I(Z; y)`` by the Miller–Madow plug-in, for discrete columns."""
 
         def relevance(features):
@@ -523,13 +581,20 @@ class _ConditionalRelevance:
             self.given_relevance = relevance(self.given.values)
         return relevance(np.column_stack((column.values, self.given.values))) - self.given_relevance
 
-    def _labelled(self, column) -> float:
+    def _labelled(self, column: _Column, i: int) -> float:
         """Frenzel–Pompe with the labels as a coordinate (Gao et al.'s rule on atoms)."""
         kept = _repeated(self.target.values)
         if kept.sum() < 2:
             return 0.0  # no label occurs twice: nothing to estimate from
-        x, z = (c.values[kept].astype(float)[:, None] for c in (column, self.given))
+        x, z = (c.draw(i)[0][kept][:, None] for c in (column, self.given))
         return labelled_conditional_mutual_information(x, z, self.target.values[kept], self.k)
+
+    def _mixed(self, column: _Column, i: int) -> float:
+        """The mixed-kind Frenzel–Pompe estimator, for every other combination of kinds
+        (a continuous target: Frenzel–Pompe itself)."""
+        blocks = [c.draw(i)[0][:, None] for c in (column, self.target, self.given)]
+        readings = tuple((c.estimation_reading,) for c in (column, self.target, self.given))
+        return mixed_kind_conditional_mutual_information(*blocks, readings, self.k)
 
 
 def _ranking(selected: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -543,101 +608,304 @@ def _ranking(selected: np.ndarray, last: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------------------------
+# sparse X: columns of symbols, O(nnz) counts (estimators._sparse)
+# --------------------------------------------------------------------------------------------
+
+
+class _SparseGreedy(_Greedy):
+    """The greedy loop for a ``scipy.sparse`` X of symbols and discrete labels: every term
+    from counts of the non-zeros (:mod:`estimators._sparse`), ``O(nnz_k + nnz_j)`` per pair,
+    never a dense column. The conditional relevance is ``I(X_k, X_j; y) - I(X_j; y)``."""
+
+    def __init__(self, selector: MutualInfoSelector, symbols: SparseSymbols, target, preparation):
+        if target.kind not in ("symbols", "constant"):
+            raise ValueError(
+                "MutualInfoSelector on a sparse X reads its columns as symbols and needs a "
+                f"discrete target; y is read as {target.reading} (pass a dense X for a "
+                "continuous target)"
+            )
+        if selector.criterion == "disr":
+            raise ValueError("criterion 'disr' is not available for a sparse X; use 'jmi'")
+        self.selector, self.symbols, self.preparation = selector, symbols, preparation
+        self.columns = range(symbols.n_columns)
+        self.correction = _sparse_correction(selector.method)
+        self.labels = _sparse_labels(target)
+        self.relevance = self._relevance_to(self.labels)
+
+    def _relevance_to(self, labels) -> np.ndarray:
+        return mutual_info_with_labels(self.symbols, labels, correction=self.correction)
+
+    def relevance_pvalues(self) -> np.ndarray:
+        rng, n = self.preparation.rng, self.symbols.n_rows
+        null = np.column_stack(
+            [
+                self._relevance_to(self.labels.codes[rng.permutation(n)])
+                for _ in range(self.selector.n_permutations)
+            ]
+        )
+        return np.array(
+            [permutation_pvalue(s, row) for s, row in zip(self.relevance, null, strict=True)]
+        )
+
+    def _pair_terms(self, j: int, remaining: np.ndarray) -> np.ndarray:
+        criterion, options = self.selector.criterion, {"correction": self.correction}
+        if criterion == "mim":
+            return np.zeros(remaining.size)
+        if criterion in ("mifs", "mrmr"):
+            return np.array(
+                [pair_mutual_information(self.symbols, k, j, **options) for k in remaining]
+            )
+        given = self.relevance[j]
+        return np.array(
+            [joint_relevance(self.symbols, k, j, self.labels, **options) - given for k in remaining]
+        )
+
+
+def _sparse_correction(method: str) -> str:
+    """The plug-in correction of ``method`` for sparse symbols."""
+    corrections = {"auto": "miller-madow", "miller-madow": "miller-madow", "plugin": "plugin"}
+    if method not in corrections:
+        raise ValueError(
+            f"a sparse X is read as symbols and estimated by method 'auto' (Miller–Madow), "
+            f"'miller-madow' or 'plugin'; got {method!r}"
+        )
+    return corrections[method]
+
+
+def _sparse_labels(target: _Column):
+    """The target's codes as :class:`estimators._sparse.Labels` (one class if constant)."""
+    codes = target.values if target.kind == "symbols" else np.zeros(len(target.raw), np.int64)
+    return prepare_labels(codes, len(codes))
+
+
+def _sparse_scores(X, y, method, discrete_target, n_neighbors, preparation) -> np.ndarray:
+    """:func:`mutual_info_scores` of a sparse X (symbols): against discrete labels in
+    ``O(nnz + n)`` all at once; against a continuous target one column at a time, each
+    densified (``O(n)`` memory) and paired as a dense column would be."""
+    symbols = SparseSymbols(X, "X")
+    target = _prepared_target(y, symbols.n_rows, discrete_target, n_neighbors, preparation)
+    if target.kind in ("symbols", "constant"):
+        correction = _sparse_correction(method)
+        return mutual_info_with_labels(symbols, _sparse_labels(target), correction=correction)
+    estimate = _pair_estimator(method, n_neighbors, None, preparation.n_dithers)
+    return np.array(
+        [estimate(_dense_column(symbols, j, preparation), target) for j in range(symbols.n_columns)]
+    )
+
+
+def _dense_column(symbols: SparseSymbols, j: int, preparation) -> _Column:
+    """Column ``j`` of a sparse X as a dense column of symbol codes (0 for zero)."""
+    rows, codes, _ = symbols.column(j)
+    dense = np.zeros(symbols.n_rows, dtype=np.int64)
+    dense[rows] = codes
+    return preparation.with_reading(dense, read_sample(dense[:, None], f"column {j}", "symbols")[0])
+
+
+def _sparse_matrix(X, method) -> np.ndarray:
+    """:func:`mutual_info_matrix` of a sparse X (symbols), ``O(nnz_i + nnz_j)`` a pair."""
+    symbols, correction = SparseSymbols(X, "X"), _sparse_correction(method)
+    d = symbols.n_columns
+    values = np.full((d, d), np.nan)
+    for i in range(d):
+        for j in range(i + 1, d):
+            values[i, j] = values[j, i] = pair_mutual_information(
+                symbols, i, j, correction=correction
+            )
+    return values
+
+
+# --------------------------------------------------------------------------------------------
 # prepared columns: the per-column work every pair shares
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Column:
-    """One variable ready for pairs: its kind and, for floats, its sorted order.
+    """One variable ready for pairs: its reading and its prepared draws.
 
-    ``values`` are float64 divided by their standard deviation (continuous, tied), int64
-    codes ``0 .. n_symbols - 1`` (discrete), or the raw symbols (constant).
+    ``draws`` hold int64 codes ``0 .. K-1`` (symbols), float64 values divided by their
+    standard deviation (numbers; a quantized column: one dithered draw per ``n_dithers``),
+    or the raw values as floats (atoms); ``spaces`` the numbers' sorted orders. ``raw`` is
+    the column as given (for explicit methods and permutations).
     """
 
-    kind: str  # "discrete", "continuous", "tied" or "constant"
-    values: np.ndarray
-    space: PreparedSpace | None = None  # floats: sorted and indexed for radius counts
-    n_symbols: int = 0
+    reading: ColumnReading
+    raw: np.ndarray
+    draws: tuple[np.ndarray, ...] = ()
+    spaces: tuple[PreparedSpace | None, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """How pairs use it: ``"symbols"``, ``"numbers"``, ``"atoms"`` or ``"constant"``."""
+        reading = self.reading
+        if reading.kind == "constant" or (reading.kind == "symbols" and reading.levels == 1):
+            return "constant"
+        if reading.kind in ("symbols", "atoms"):
+            return reading.kind
+        return "numbers"
+
+    @property
+    def values(self) -> np.ndarray:
+        """The first draw."""
+        return self.draws[0]
 
     @property
     def order(self) -> np.ndarray:
-        """The rows in increasing value (floats)."""
-        return self.space.order
+        """The rows in increasing value (numbers)."""
+        return self.spaces[0].order
+
+    def draw(self, i: int) -> tuple[np.ndarray, PreparedSpace | None]:
+        """Draw ``i`` (cycling: a column with one draw gives it for every ``i``)."""
+        return self.draws[i % len(self.draws)], self.spaces[i % len(self.spaces)]
+
+    @property
+    def estimation_reading(self) -> ColumnReading:
+        """Its reading as the mixed-kind estimators see a draw (dithered: continuous)."""
+        return _CONTINUOUS if self.kind == "numbers" else self.reading
 
 
-def _prepare(values: np.ndarray, discrete: bool) -> _Column:
-    if discrete:
-        codes, n_symbols = symbol_codes(values.reshape(-1, 1))
-        kind = "constant" if n_symbols == 1 else "discrete"
-        return _Column(kind, codes.astype(np.int64), n_symbols=n_symbols)
-    values = values.astype(np.float64)
-    scale = values.std()
-    if scale == 0:
-        return _Column("constant", values)
-    values = values / scale
-    space = sorted_space(values[:, None], np.argsort(values))
-    ordered = space.sorted.values
-    kind = "tied" if (ordered[1:] == ordered[:-1]).any() else "continuous"
-    return _Column(kind, values, space)
+_CONTINUOUS = ColumnReading("continuous", 0)
 
 
-def _prepared_columns(X, name: str, discrete_features, n_neighbors):
+@dataclass
+class _Preparation:
+    """How columns are read and prepared: ``n_dithers`` draws of each quantized column
+    from one generator (columns prepared in order: same seed, same draws)."""
+
+    n_dithers: int
+    rng: np.random.Generator
+
+    def column(self, raw: np.ndarray, label: str, spec) -> _Column:
+        return self.with_reading(raw, _reading(raw, label, spec))
+
+    def with_reading(self, raw: np.ndarray, reading: ColumnReading) -> _Column:
+        column = _Column(reading, raw)
+        if column.kind == "constant":
+            return column
+        if column.kind == "symbols":
+            codes = symbol_codes(raw[:, None])[0].astype(np.int64)
+            return _Column(reading, raw, (codes,), (None,))
+        numbers = raw.astype(np.float64)
+        if column.kind == "atoms":
+            return _Column(reading, raw, (numbers,), (None,))
+        count = self.n_dithers if reading.kind == "quantized" else 1
+        draws = [
+            standardized(dequantize(numbers[:, None], (reading,), self.rng))[:, 0]
+            for _ in range(count)
+        ]
+        spaces = tuple(sorted_space(v[:, None], np.argsort(v)) for v in draws)
+        return _Column(reading, raw, tuple(draws), spaces)
+
+
+def _reading(raw: np.ndarray, label: str, spec) -> ColumnReading:
+    """The column's reading; ``spec`` ``"numbers"`` (``discrete_features`` says not
+    discrete): read as numbers even where the dtype says symbols (integer codes)."""
+    if spec != "numbers":
+        return read_sample(raw[:, None], label, spec)[0]
+    reading = read_sample(raw[:, None], label, "auto")[0]
+    if reading.kind != "symbols" or not reading.numeric or reading.levels == 1:
+        return reading
+    return read_sample(raw[:, None], label, reading.resolution)[0]
+
+
+def _prepared_columns(X, name: str, discrete_features, column_kinds, n_neighbors, preparation):
     """The columns of ``X`` prepared, and their names (None unless ``X`` is a DataFrame)."""
     _check_neighbors(n_neighbors)
     if hasattr(X, "columns") and hasattr(X, "dtypes"):
         names = [str(c) for c in X.columns]
-        raw = [as_samples(X.iloc[:, i], f"{name}[{c!r}]") for i, c in enumerate(X.columns)]
+        labels = [f"{name}[{c!r}]" for c in X.columns]
+        raw = [as_samples(X.iloc[:, i], label) for i, label in enumerate(labels)]
         if not raw:
             raise ValueError(f"{name} has no columns")
     else:
         names = None
         samples = as_samples(X, name)
         raw = [samples[:, [i]] for i in range(samples.shape[1])]
+        labels = [f"column {i} of {name}" for i in range(len(raw))]
     n = check_same_length(**{f"column {i}": r for i, r in enumerate(raw)})
-    mask = _discrete_mask(discrete_features, raw)
-    if n < 2 or (n <= n_neighbors and not mask.all()):
+    specs = _column_specs(discrete_features, column_kinds, raw, names)
+    if n < 2 or (n <= n_neighbors and any(spec != "symbols" for spec in specs)):
         raise ValueError(
             f"{name} has n_samples = {n}; the k-NN estimators need more samples than "
             f"n_neighbors = {n_neighbors}"
         )
-    return [_prepare(r[:, 0], bool(m)) for r, m in zip(raw, mask, strict=True)], names
+    columns = [
+        preparation.column(r[:, 0], label, spec)
+        for r, label, spec in zip(raw, labels, specs, strict=True)
+    ]
+    return columns, names
 
 
-def _prepared_target(y, n: int, discrete_target, n_neighbors) -> _Column:
+def _prepared_target(y, n: int, discrete_target, n_neighbors, preparation) -> _Column:
     target = as_samples(y, "y")
     if target.shape[1] != 1:
         raise ValueError(f"y must be one column (shape (n_samples,)); got shape {target.shape}")
     check_same_length(X=np.empty((n, 0)), y=target)
-    discrete = is_discrete(target) if discrete_target is None else bool(discrete_target)
-    if not discrete and target.dtype.kind in "OSU":
+    if discrete_target is False and target.dtype.kind in "OSU":
         raise TypeError(f"y holds {target.dtype} symbols; it cannot be a continuous target")
-    return _prepare(target[:, 0], discrete)
+    spec = {None: "auto", True: "symbols", False: "numbers"}[
+        None if discrete_target is None else bool(discrete_target)
+    ]
+    return preparation.column(target[:, 0], "y", spec)
+
+
+def _column_specs(discrete_features, column_kinds, raw: list, names) -> list:
+    """Each column's reading spec: from ``discrete_features`` (scikit-learn's: ``True`` ->
+    ``"symbols"``, ``False`` -> ``"numbers"``) or ``column_kinds`` (any spec of
+    :func:`estimators._reading.read_sample`), not both."""
+    d = len(raw)
+    given_discrete = not (isinstance(discrete_features, str) and discrete_features == "auto")
+    if given_discrete and not (isinstance(column_kinds, str) and column_kinds == "auto"):
+        raise ValueError("give discrete_features or column_kinds, not both")
+    if given_discrete:
+        mask = _discrete_mask(discrete_features, raw)
+        return ["symbols" if m else "numbers" for m in mask]
+    if isinstance(column_kinds, dict):
+        keys = names if names is not None else list(range(d))
+        unknown = [key for key in column_kinds if key not in keys]
+        if unknown:
+            raise ValueError(f"column_kinds names {unknown[0]!r}, not a column of X")
+        return [column_kinds.get(key, "auto") for key in keys]
+    if isinstance(column_kinds, (str, Real)) and not isinstance(column_kinds, bool):
+        return [column_kinds] * d
+    specs = list(column_kinds)
+    if len(specs) != d:
+        raise ValueError(f"column_kinds has {len(specs)} entries; X has {d} columns")
+    return specs
 
 
 def _discrete_mask(discrete_features, raw: list[np.ndarray]) -> np.ndarray:
     d = len(raw)
     if isinstance(discrete_features, str):
-        if discrete_features != "auto":
-            raise ValueError(
-                f"discrete_features must be 'auto', a bool or a mask; got {discrete_features!r}"
-            )
-        return np.array([is_discrete(r) for r in raw])
+        raise ValueError(
+            f"discrete_features must be 'auto', a bool or a mask; got {discrete_features!r}"
+        )
     if isinstance(discrete_features, (bool, np.bool_)):
-        return np.full(d, bool(discrete_features))
+        mask = np.full(d, bool(discrete_features))
+    else:
+        mask = _listed_mask(discrete_features, d)
+    return mask | np.array([r.dtype.kind in "OSU" for r in raw])
+
+
+def _listed_mask(discrete_features, d: int) -> np.ndarray:
     given = np.asarray(discrete_features)
     if given.dtype == bool:
         if given.shape != (d,):
             raise ValueError(f"discrete_features mask has shape {given.shape}; X has {d} columns")
         return given
+    if given.dtype.kind not in "iu":
+        raise ValueError(
+            f"discrete_features must hold column indices below {d} or be a boolean mask; "
+            f"got {discrete_features!r}"
+        )
     mask = np.zeros(d, dtype=bool)
     try:
         mask[given.astype(np.intp)] = True
-    except (IndexError, ValueError, TypeError):
+    except IndexError:
         raise ValueError(
             f"discrete_features must hold column indices below {d}; got {discrete_features!r}"
         ) from None
-    return mask | np.array([r.dtype.kind in "OSU" for r in raw])
+    return mask
 
 
 def _check_neighbors(k) -> None:
@@ -650,7 +918,7 @@ def _check_neighbors(k) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _pair_estimator(method: str, k: int, random_state):
+def _pair_estimator(method: str, k: int, random_state, n_dithers: int):
     """``(column, column) -> nats`` for ``method`` (``"auto"``: by kinds)."""
     if method == "auto":
         return lambda a, b: _auto_pair(a, b, k)
@@ -658,49 +926,77 @@ def _pair_estimator(method: str, k: int, random_state):
         raise TypeError(f"method must be a string; got {type(method).__name__}")
     lookup(method, "mutual_information")  # an unknown name fails now, listing the known ones
     options = {"k": k} if method in _KNN_METHODS else {}
-    if method == "ksg":
-        # one int seed for every pair: a shared Generator would be drawn from in whatever
-        # order the n_jobs threads run, so the same random_state could give other numbers
-        options["random_state"] = int(as_generator(random_state).integers(2**63))
+    # one int seed for every pair: a shared Generator would be drawn from in whatever
+    # order the n_jobs threads run, so the same random_state could give other numbers
+    options["random_state"] = int(as_generator(random_state).integers(2**63))
+    options["n_dithers"] = n_dithers
 
     def generic(a: _Column, b: _Column) -> float:
         if "constant" in (a.kind, b.kind):
             return 0.0  # whatever the method: a constant carries no information
-        return _api.mutual_information(a.values, b.values, method, **options)
+        kinds = {"x": _spec(a.reading), "y": _spec(b.reading)}
+        return _api.mutual_information(a.raw, b.raw, method, column_kinds=kinds, **options)
 
     return generic
 
 
+def _spec(reading: ColumnReading):
+    """The ``column_kinds`` value that reads a column as ``reading`` says."""
+    if reading.kind == "quantized" and reading.resolution is not None:
+        return reading.resolution
+    return reading.kind if reading.kind in KINDS else "auto"
+
+
 def _auto_pair(a: _Column, b: _Column, k: int) -> float:
-    if "constant" in (a.kind, b.kind):
+    kinds = {a.kind, b.kind}
+    if "constant" in kinds:
         return 0.0
-    if a.kind == "discrete" and b.kind == "discrete":
+    if kinds == {"symbols"}:
         return _api.mutual_information(a.values, b.values, "miller-madow")
-    if b.kind == "discrete" or a.kind == "discrete":
-        measured, labels = (a, b) if b.kind == "discrete" else (b, a)
-        return _labelled_mi(measured, labels, k)
-    return _ksg(a, b, k)
+    if "atoms" in kinds:
+        return _over_draws(lambda i: _mixed_pair(a, b, i, k), a, b)
+    if kinds == {"symbols", "numbers"}:
+        measured, labels = (a, b) if b.kind == "symbols" else (b, a)
+        return _over_draws(lambda i: _labelled_mi(measured, labels, i, k), a, b)
+    return _over_draws(lambda i: _ksg(a, b, i, k), a, b)
 
 
-def _ksg(a: _Column, b: _Column, k: int) -> float:
+def _over_draws(estimate, *columns: _Column) -> float:
+    """The mean of ``estimate(i)`` over the draws of the columns (one per dither of a
+    quantized column; each draw of one column meets the same-numbered draw of the other)."""
+    count = max(len(c.draws) for c in columns)
+    return float(np.mean([estimate(i) for i in range(count)]))
+
+
+def _ksg(a: _Column, b: _Column, i: int, k: int) -> float:
     """KSG (variant 1) of two standardised float columns, with Gao et al.'s (2017) rule on
     atoms (:func:`estimators.knn.gao_mutual_information`): the columns' sorts are shared."""
-    joint = np.column_stack((a.values, b.values))
-    return gao_mutual_information(joint, [a.space, b.space], k)
+    (x, x_space), (y, y_space) = a.draw(i), b.draw(i)
+    return gao_mutual_information(np.column_stack((x, y)), [x_space, y_space], k)
 
 
-def _labelled_mi(measured: _Column, labels: _Column, k: int) -> float:
+def _labelled_mi(measured: _Column, labels: _Column, i: int, k: int) -> float:
     """MI of a float column and discrete labels: Ross (2014) with Gao et al.'s (2017) rule on
     atoms (:func:`estimators.knn.labelled_mutual_information`, given the column's sort).
-    Without ties this is scikit-learn's ``mutual_info_classif``; a constant column gives
-    exactly 0. Rows whose label occurs once are left out (they have no neighbour of their
-    own), as in scikit-learn."""
-    kept = _repeated(labels.values)
+    Without ties this is scikit-learn's ``mutual_info_classif``. Rows whose label occurs
+    once are left out (they have no neighbour of their own), as in scikit-learn."""
+    codes = labels.values
+    kept = _repeated(codes)
     if kept.sum() < 2:
         return 0.0  # no label occurs twice: nothing to estimate from
-    values = measured.values[kept][:, None]
-    space = measured.space if kept.all() else sorted_space(values, _kept_order(measured, kept))
-    return labelled_mutual_information(values, labels.values[kept], k, space)
+    values, space = measured.draw(i)
+    values = values[kept][:, None]
+    if not kept.all():
+        space = sorted_space(values, _kept_order(space.order, kept))
+    return labelled_mutual_information(values, codes[kept], k, space)
+
+
+def _mixed_pair(a: _Column, b: _Column, i: int, k: int) -> float:
+    """MI where a column has atoms: the mixed-kind estimator
+    (:func:`estimators.knn.mixed_kind_mutual_information`)."""
+    x, y = (c.draw(i)[0][:, None] for c in (a, b))
+    readings = ((a.estimation_reading,), (b.estimation_reading,))
+    return mixed_kind_mutual_information(x, y, readings, k)
 
 
 def _repeated(codes: np.ndarray) -> np.ndarray:
@@ -709,19 +1005,10 @@ def _repeated(codes: np.ndarray) -> np.ndarray:
     return np.bincount(codes)[codes] > 1
 
 
-def _permuted(column: _Column, order: np.ndarray) -> _Column:
-    """The column with its rows permuted (re-sorted if it holds floats)."""
-    if column.kind in ("continuous", "tied"):
-        return _prepare(column.values[order], discrete=False)
-    return _Column(column.kind, column.values[order], n_symbols=column.n_symbols)
-
-
-def _kept_order(column: _Column, kept: np.ndarray) -> np.ndarray:
-    """The column's sorted order restricted to the kept rows, renumbered (no new sort)."""
-    if kept.all():
-        return column.order
+def _kept_order(order: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """A sorted order restricted to the kept rows, renumbered (no new sort)."""
     renumber = np.cumsum(kept) - 1
-    return renumber[column.order[kept[column.order]]]
+    return renumber[order[kept[order]]]
 
 
 def _copula_matrix(columns: list[_Column]) -> np.ndarray:

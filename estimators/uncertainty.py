@@ -74,8 +74,8 @@ from exact._checks import check_base, in_base
 from exact._random import as_generator
 
 from . import _api
-from ._inputs import as_continuous
 from ._neighbors import CHEBYSHEV, k_neighbors
+from ._reading import encode, read_sample
 
 __all__ = ["Estimate", "IndependenceTestResult", "independence_test"]
 
@@ -250,6 +250,7 @@ def estimate_with_uncertainty(problem: _api.Problem, base: float, request: Reque
         kind = "bootstrap" if kind == "auto" else kind
         value, stderr, ci, scheme, diagnostics = _resampled(problem, kind, request)
     convert = lambda nats: float(in_base(nats, base))  # noqa: E731
+    diagnostics = {**diagnostics, "readings": _described(problem.readings)}
     return Estimate(
         convert(value),
         stderr=convert(stderr),
@@ -262,6 +263,11 @@ def estimate_with_uncertainty(problem: _api.Problem, base: float, request: Reque
         uncertainty=scheme,
         diagnostics=diagnostics,
     )
+
+
+def _described(readings: dict) -> dict:
+    """Each argument's column readings, in words."""
+    return {name: [str(r) for r in columns] for name, columns in readings.items()}
 
 
 def _resampled(problem: _api.Problem, kind: str, request: Request):
@@ -406,15 +412,15 @@ def _neural_held_out(problem):
     if not isinstance(seed, Integral) or isinstance(seed, bool):
         seed = int(as_generator(seed).integers(2**63))
     options = {**problem.options, "random_state": seed}
-    model = neural.NeuralMI(problem.method.name, **options).fit(*problem.arrays)
+    arrays = problem.arrays
+    if problem.dithered:  # one dither of the quantized columns: the critic's data
+        arrays = problem.dequantized(arrays, np.random.default_rng(seed))
+    model = neural.NeuralMI(problem.method.name, **options).fit(*arrays)
     settings = model.settings
     _, _, test = neural._split(len(problem.arrays[0]), settings.held_out, as_generator(seed))
     batches = max(5, -(-len(test) // settings.eval_block))
     values = np.array(
-        [
-            model.estimate(*(a[rows] for a in problem.arrays))
-            for rows in np.array_split(test, batches)
-        ]
+        [model.estimate(*(a[rows] for a in arrays)) for rows in np.array_split(test, batches)]
     )
     stderr = float(values.std(ddof=1) / math.sqrt(len(values)))
     diagnostics = {"batch_values": values, "training": model.diagnostics_}
@@ -519,15 +525,16 @@ def independence_test(
     if n_permutations < 1:
         raise ValueError(f"n_permutations must be >= 1; got {n_permutations}")
     check_base(base)
-    conditional = z is not None
-    samples = {"x": x, "y": y, "z": z} if conditional else {"x": x, "y": y}
-    quantity = "conditional_mutual_information" if conditional else "mutual_information"
-    problem = _api.prepare(quantity, method, {**options}, resampling=True, **samples)
+    samples = {"x": x, "y": y} if z is None else {"x": x, "y": y, "z": z}
+    quantity = "mutual_information" if z is None else "conditional_mutual_information"
+    if isinstance(k_perm, bool) or not isinstance(k_perm, Integral) or k_perm < 1:
+        raise ValueError(f"k_perm must be a positive integer; got {k_perm!r}")
+    problem = _api.prepare(quantity, method, {**options, "random_state": random_state}, **samples)
+    # a constant z is no condition: I(X; Y | Z) = I(X; Y), tested by plain permutations
+    conditional = problem.quantity == "conditional_mutual_information"
     rng = as_generator(random_state)
     if conditional:
-        if isinstance(k_perm, bool) or not isinstance(k_perm, Integral) or k_perm < 1:
-            raise ValueError(f"k_perm must be a positive integer; got {k_perm!r}")
-        z_values = as_continuous(problem.arrays[2], "z", "local permutation")
+        z_values = _neighbourhood_space(problem.arrays[2], problem.readings.get("z"))
         permutations = _local_permutations(z_values, int(k_perm), n_permutations, rng)
     else:
         n = problem.n
@@ -569,11 +576,18 @@ def permutation_pvalue(statistic: float, null: np.ndarray) -> float:
     return (1 + int(np.sum(np.asarray(null) >= statistic))) / (1 + len(null))
 
 
+def _neighbourhood_space(z: np.ndarray, readings) -> np.ndarray:
+    """``z`` as coordinates for the local permutation: its numbers, its symbols (and atoms)
+    kept farther apart than any distance among the numbers, so that a neighbourhood stays
+    within one symbol (:func:`estimators._reading.encode`)."""
+    readings = readings or read_sample(z, "z", "symbols")  # a discrete method: all symbols
+    return encode([z], [readings])[0][0]
+
+
 def _local_permutations(z: np.ndarray, k_perm: int, count: int, rng: np.random.Generator):
     """Runge's (2018) local permutations: index arrays ``pi`` with ``z[pi[i]]`` among the
-    ``k_perm`` nearest neighbours of ``z[i]`` (itself included)."""
-    scale = z.std(axis=0)
-    z = z / np.where(scale > 0, scale, 1.0)
+    ``k_perm`` nearest neighbours of ``z[i]`` (itself included), ``z`` in the standardised
+    coordinates of :func:`_neighbourhood_space`."""
     n = len(z)
     k_perm = min(k_perm, n)
     if k_perm > 1:

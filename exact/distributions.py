@@ -14,6 +14,7 @@ Parameters are checked when an object is made; ``sample`` and ``truth`` trust th
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from numbers import Integral
@@ -37,8 +38,10 @@ __all__ = [
     "MonotoneTransformed",
     "Normal",
     "NormalPair",
+    "Quantized",
     "StudentT",
     "Uniform",
+    "ZeroInflated",
     "task",
     "task_names",
 ]
@@ -463,6 +466,338 @@ class MonotoneTransformed:
     truth = mutual_information
 
 
+# --------------------------------------------------------------------------- quantized data
+
+#: Standard deviations kept on each side of a normal's mean when its cells are summed: the
+#: mass left out is ``2 Phi(-9) = 2.3e-19`` per coordinate.
+_TAIL_SD = 9.0
+#: The summed cell probabilities must add up to 1 within this (a check, not a fudge).
+_TOTAL_TOLERANCE = 1e-12
+#: Cost guards: cells of one coordinate, and cells of one 2-D table (MI).
+_MAX_CELLS_1D = 2_000_000
+_MAX_CELLS_2D = 4_000_000
+#: Gauss–Legendre nodes per quadrature piece (2-D cell probabilities).
+_GAUSS_NODES = 8
+
+
+def _cell_edges(mean: float, sd: float, step: float) -> np.ndarray:
+    """Edges of the cells ``[(k - 1/2) step, (k + 1/2) step)`` that meet ``mean +- 9 sd``,
+    standardised: ``(edge - mean) / sd``."""
+    first = math.floor((mean - _TAIL_SD * sd) / step + 0.5)
+    last = math.floor((mean + _TAIL_SD * sd) / step + 0.5)
+    return (step * (np.arange(first, last + 2) - 0.5) - mean) / sd
+
+
+def _cell_count(sd: float, step: float) -> int:
+    """An upper bound on the cells :func:`_cell_edges` makes."""
+    return int(2 * _TAIL_SD * sd / step) + 2
+
+
+def _normal_masses(edges: np.ndarray) -> np.ndarray:
+    """``Phi(e[j+1]) - Phi(e[j])`` along the last axis, for sorted standardised edges.
+
+    A cell right of 0 is taken from the upper tail, ``Phi(-e[j]) - Phi(-e[j+1])``, so that the
+    small masses of either tail keep their relative accuracy instead of cancelling near 1.
+    """
+    lower, upper = edges[..., :-1], edges[..., 1:]
+    right = lower + upper > 0
+    lower, upper = np.where(right, -upper, lower), np.where(right, -lower, upper)
+    return special.ndtr(upper) - special.ndtr(lower)
+
+
+def _log_normal_masses(edges: np.ndarray) -> np.ndarray:
+    """``log(Phi(e[j+1]) - Phi(e[j]))`` for sorted standardised edges, mirrored as in
+    :func:`_normal_masses` and in logs (``log_ndtr``): accurate where the mass underflows."""
+    lower, upper = edges[:-1], edges[1:]
+    right = lower + upper > 0
+    lower, upper = np.where(right, -upper, lower), np.where(right, -lower, upper)
+    log_upper = special.log_ndtr(upper)
+    with np.errstate(divide="ignore"):  # an empty cell: log 0 = -inf
+        return log_upper + np.log(-np.expm1(special.log_ndtr(lower) - log_upper))
+
+
+def _check_total(total: float, what: str) -> None:
+    if not abs(total - 1.0) <= _TOTAL_TOLERANCE:
+        raise RuntimeError(
+            f"the cell probabilities of {what} sum to {total!r}, not to 1 within "
+            f"{_TOTAL_TOLERANCE:g}: the cells do not cover the distribution"
+        )
+
+
+def _quantized_normal_log_masses(mean: float, sd: float, step: float) -> np.ndarray:
+    """Log probabilities of the cells of ``N(mean, sd^2)`` on the grid of ``step``."""
+    log_masses = _log_normal_masses(_cell_edges(mean, sd, step))
+    _check_total(float(np.exp(log_masses).sum()), f"N({mean:g}, {sd:g}^2)")
+    return log_masses
+
+
+def _quantized_normal_entropy(mean: float, sd: float, step: float) -> float:
+    """``H(Q) + log(step)`` nats, ``Q`` the cell of ``N(mean, sd^2)``."""
+    log_p = _quantized_normal_log_masses(mean, sd, step)
+    log_p = log_p[np.isfinite(log_p)]  # 0 log 0 = 0
+    return float(-np.sum(np.exp(log_p) * log_p) + math.log(step))
+
+
+def _quantized_normal_kl(mean_p, sd_p, mean_q, sd_q, step) -> float:
+    """``D(Q_p || Q_q)`` nats, both normals' cells on the grid of ``step``, over p's cells."""
+    edges = _cell_edges(mean_p, sd_p, step)
+    log_p = _quantized_normal_log_masses(mean_p, sd_p, step)
+    log_q = _log_normal_masses((edges * sd_p + mean_p - mean_q) / sd_q)
+    kept = np.isfinite(log_p)  # p = 0: no term
+    return float(np.sum(np.exp(log_p[kept]) * (log_p[kept] - log_q[kept])))
+
+
+def _quadrature_pieces(width: float, rho: float) -> int:
+    """Pieces per x-cell of standardised ``width``, each no wider than the scale on which
+    ``Phi((c - rho u) / s)`` varies in ``u``: ``min(1, s / |rho|)``."""
+    scale = min(1.0, math.sqrt(1 - rho * rho) / abs(rho)) if rho else 1.0
+    return max(1, math.ceil(width / scale))
+
+
+def _quantized_normal_pair_cells(mean, sd, rho: float, step, *, refine: int = 1) -> np.ndarray:
+    """The table ``P(i, j)`` of the cells of a normal pair with correlation ``rho``.
+
+    ``mean``, ``sd``, ``step``: (x's, y's). In standardised coordinates, ``s = sqrt(1 -
+    rho^2)``, ``P(i, j) = int_{x-cell i} phi(u) [Phi((b_j - rho u)/s) - Phi((a_j - rho u)/s)]
+    du``: exact in y, Gauss–Legendre in u over pieces of each x-cell (x-cells clipped to
+    ``+- 9``); ``refine`` multiplies the nodes and the pieces (convergence checks). Rows
+    index X. Memory is bounded by working on a few x-cells at a time.
+    """
+    x_edges = np.clip(_cell_edges(mean[0], sd[0], step[0]), -_TAIL_SD, _TAIL_SD)
+    y_edges = _cell_edges(mean[1], sd[1], step[1])
+    pieces = refine * _quadrature_pieces(step[0] / sd[0], rho)
+    nodes, weights = np.polynomial.legendre.leggauss(refine * _GAUSS_NODES)
+    bounds = x_edges[:-1, None] + np.diff(x_edges)[:, None] * np.linspace(0, 1, pieces + 1)
+    half = (np.diff(bounds, axis=1) / 2)[..., None]  # (cells, pieces, 1)
+    u = (bounds[:, :-1, None] + half + half * nodes).reshape(len(bounds), -1)
+    w = (half * weights).reshape(len(bounds), -1) * stats.norm.pdf(u)
+    s = math.sqrt(1 - rho * rho)
+    table = np.empty((len(bounds), y_edges.size - 1))
+    chunk = max(1, 2**20 // (u.shape[1] * y_edges.size))
+    for start in range(0, len(bounds), chunk):
+        rows = slice(start, start + chunk)
+        masses = _normal_masses((y_edges - rho * u[rows, :, None]) / s)
+        table[rows] = np.einsum("ckj,ck->cj", masses, w[rows])
+    _check_total(float(table.sum()), f"the normal pair with correlation {rho:g}")
+    return table
+
+
+def _quantized_normal_pair_mi(mean, sd, rho: float, step, *, refine: int = 1) -> float:
+    """``I(Q_x; Q_y)`` nats, from the table of :func:`_quantized_normal_pair_cells`."""
+    table = _quantized_normal_pair_cells(mean, sd, rho, step, refine=refine)
+    return float(discrete.mutual_information(table, validate=False))
+
+
+def _is_diagonal(matrix: np.ndarray) -> bool:
+    return not np.any(matrix - np.diag(np.diag(matrix)))
+
+
+def _correlated_pairs(normal: JointNormal) -> list[tuple[int, int]]:
+    """``(i, j)`` for each X coordinate ``i`` correlated with the Y coordinate ``j`` (index
+    into the whole vector); ``ValueError`` unless X's coordinates are independent, Y's too,
+    and each coordinate is correlated with at most one of the other variable."""
+    dim_x, cov = normal.dim_x, normal.cov
+    cross = cov[:dim_x, dim_x:] != 0
+    if (
+        not _is_diagonal(cov[:dim_x, :dim_x])
+        or not _is_diagonal(cov[dim_x:, dim_x:])
+        or (cross.sum(axis=0) > 1).any()
+        or (cross.sum(axis=1) > 1).any()
+    ):
+        raise ValueError(
+            "Quantized mutual_information supports a JointNormal of independent pairs: X's "
+            "coordinates independent, Y's independent, each coordinate correlated with at "
+            "most one of the other variable (as JointNormal.correlated builds); got a "
+            "covariance outside that"
+        )
+    return [(int(i), dim_x + int(j)) for i, j in zip(*np.nonzero(cross), strict=True)]
+
+
+def _round_to_grid(values: np.ndarray, resolution: np.ndarray) -> np.ndarray:
+    """``resolution * round(values / resolution)``, per column (one column: the first)."""
+    step = resolution[0] if values.ndim == 1 else resolution
+    return step * np.round(values / step)
+
+
+@dataclass(eq=False)
+class Quantized:
+    """A normal task whose samples are rounded to a grid: ``r * round(v / r)``.
+
+    The cells ``[(k - 1/2) r, (k + 1/2) r)`` are centred on the multiples of the resolution
+    ``r``. Rounded measurements (a few decimals, whole units) are draws of the cell ``Q`` of a
+    continuous variable; what an estimator can recover from them is the law of the cells, so
+    the truths are exact sums over the cells, no sampling. Cells beyond 9 standard deviations
+    (mass ``< 1e-18``) are left out, and the cell probabilities are checked to sum to 1 within
+    ``1e-12``. Supported, for ``P_k = Phi((b_k - m) / s) - Phi((a_k - m) / s)`` the
+    probability of cell ``[a_k, b_k)`` under ``N(m, s^2)``:
+
+    - entropy of a ``Normal`` with a diagonal covariance (independent coordinates): the
+      differential entropy of the dequantized variable ``Q + U``, ``U`` uniform on the cell,
+      ``h = sum_j [H(Q_j) + log r_j]`` with ``H(Q_j) = -sum_k P_k log P_k`` (Shannon 1948).
+      For a fine grid it exceeds the normal's entropy by about ``r^2 / (24 s^2)``;
+    - MI of a ``JointNormal`` made of independent pairs (as :meth:`JointNormal.correlated`
+      builds): the sum over the correlated pairs of ``I(Q_x; Q_y) = sum_ij P(i, j) log(P(i,
+      j) / (P(i) P(j)))``. In standardised coordinates, ``s = sqrt(1 - rho^2)``, ``P(i, j) =
+      int_{cell i} phi(u) [Phi((b_j - rho u) / s) - Phi((a_j - rho u) / s)] du``, by
+      Gauss–Legendre quadrature in ``u`` (8 nodes on pieces no wider than
+      ``min(1, s / |rho|)``; doubling both changes the MI by ``< 1e-12``). By data processing
+      it is below the normal's MI, and tends to it as ``r -> 0`` (Cover & Thomas 2006, 8.3);
+    - KL of a ``NormalPair`` with diagonal covariances: ``D(Q_p || Q_q) = sum_j sum_k
+      P_k log(P_k / Q_k)``, both normals' cells on the same grid (logs of the cell masses
+      taken from ``log_ndtr``, so a far ``q`` gives a large finite value, not ``inf``);
+      below the normals' KL, tending to it as ``r -> 0``.
+
+    Parameters
+    ----------
+    task : Normal, JointNormal or NormalPair
+        The continuous task whose samples are rounded; its ``quantity`` is this one's.
+        Another task, or a covariance outside the list above, raises ``ValueError``.
+    resolution : float or array_like
+        Cell widths ``r > 0``: one for every coordinate, or one per coordinate (``d`` for
+        entropy and KL, ``dim_x + dim_y`` for MI, X's first).
+
+    Notes
+    -----
+    Units: nats; ``truth(base)`` converts. Samples are floats on the grid (``sample`` passes
+    its other options, e.g. ``n_q``, to the task's). Cost of ``truth``, computed once and
+    kept: ``O(s / r)`` normal CDFs per coordinate for entropy and KL, ``O((s / r)^2)`` per
+    pair for MI (about 20 ms at ``r = s / 10``). Grids of more than 2e6 cells per coordinate,
+    or 4e6 cells per MI table (``r < 0.009 s``), are refused at construction.
+    """
+
+    task: Normal | JointNormal | NormalPair
+    resolution: np.ndarray
+
+    def __post_init__(self):
+        task = self.task
+        if isinstance(task, Normal):
+            dim, sds, diagonal = task.dim, np.sqrt(np.diag(task.cov)), _is_diagonal(task.cov)
+        elif isinstance(task, NormalPair):
+            dim = task.p.dim
+            sds = np.maximum(np.sqrt(np.diag(task.p.cov)), np.sqrt(np.diag(task.q.cov)))
+            diagonal = _is_diagonal(task.p.cov) and _is_diagonal(task.q.cov)
+        elif isinstance(task, JointNormal):
+            dim, sds, diagonal = task.cov.shape[0], np.sqrt(np.diag(task.cov)), True
+            self._pairs = _correlated_pairs(task)
+        else:
+            raise ValueError(
+                "task must be a Normal (entropy), a JointNormal (MI) or a NormalPair (KL); "
+                f"got {type(task).__name__}"
+            )
+        if not diagonal:
+            raise ValueError(
+                f"Quantized {task.quantity} supports independent coordinates only (a diagonal "
+                "covariance, whose cells are products of 1-D cells); got a correlated one"
+            )
+        resolution = _float_array(self.resolution, "resolution")
+        if resolution.ndim > 1 or resolution.size not in {1, dim}:
+            raise ValueError(
+                f"resolution must be a scalar or have one entry per coordinate ({dim}); got "
+                f"shape {resolution.shape}"
+            )
+        if np.any(resolution <= 0):
+            raise ValueError(f"resolution must be > 0; got {resolution}")
+        self.resolution = np.broadcast_to(resolution.reshape(-1), (dim,)).copy()
+        cells = [_cell_count(sd, r) for sd, r in zip(sds, self.resolution, strict=True)]
+        tables = [cells[i] * cells[j] for i, j in getattr(self, "_pairs", [])]
+        if max(cells) > _MAX_CELLS_1D or max(tables, default=0) > _MAX_CELLS_2D:
+            raise ValueError(
+                f"resolution {self.resolution} is too fine for exact cell sums: over "
+                f"{_MAX_CELLS_1D:.0e} cells per coordinate or {_MAX_CELLS_2D:.0e} per MI table"
+            )
+
+    @property
+    def quantity(self) -> str:
+        return self.task.quantity
+
+    def sample(self, n: int, random_state=None, **options):
+        """The task's samples, rounded; same shapes as the task's, float."""
+        draws = self.task.sample(n, random_state, **options)
+        if self.quantity == "entropy":
+            return _round_to_grid(draws, self.resolution)
+        if self.quantity == "mutual_information":
+            dim_x = self.task.dim_x
+            x, y = draws
+            return (
+                _round_to_grid(x, self.resolution[:dim_x]),
+                _round_to_grid(y, self.resolution[dim_x:]),
+            )
+        return tuple(_round_to_grid(d, self.resolution) for d in draws)
+
+    @functools.cached_property
+    def _nats(self) -> float:
+        task, r = self.task, self.resolution
+        if self.quantity == "entropy":
+            sds = np.sqrt(np.diag(task.cov))
+            return sum(map(_quantized_normal_entropy, task.mean, sds, r))
+        if self.quantity == "kl_divergence":
+            sd_p, sd_q = np.sqrt(np.diag(task.p.cov)), np.sqrt(np.diag(task.q.cov))
+            return sum(map(_quantized_normal_kl, task.p.mean, sd_p, task.q.mean, sd_q, r))
+        total = 0.0
+        for i, j in self._pairs:
+            sd = math.sqrt(task.cov[i, i]), math.sqrt(task.cov[j, j])
+            rho = task.cov[i, j] / (sd[0] * sd[1])
+            total += _quantized_normal_pair_mi(task.mean[[i, j]], sd, rho, r[[i, j]])
+        return total
+
+    def truth(self, base: float = math.e) -> float:
+        """The quantity of the cells (see above), in units of ``base``."""
+        return float(in_base(float(self._nats), base))
+
+
+@dataclass(eq=False)
+class ZeroInflated:
+    """A zero-inflated X and a continuous Y: ``X = Z B``, ``Y = Z + sigma N``.
+
+    ``Z``, ``N`` independent standard normals, ``B ~ Bernoulli(p)`` independent of both: X
+    has an atom of mass ``1 - p`` at exactly 0 and a density ``p phi(x)`` elsewhere, as a
+    zero-inflated measurement does.
+
+    ``I(X; Y) = p log(1 + 1 / sigma^2) / 2`` nats. Derivation: X determines B up to the null
+    set ``{Z = 0}`` (``B = 1[X != 0]``), so ``I(X; Y) = I(X, B; Y) = I(B; Y) + I(X; Y | B)``
+    (chain rule, Cover & Thomas 2006, 2.5). Y's law, ``N(0, 1 + sigma^2)``, does not depend
+    on B, so ``I(B; Y) = 0``. Given ``B = 0``, X is the constant 0: no information. Given
+    ``B = 1``, ``X = Z`` and ``Y = Z + sigma N`` is the Gaussian channel, ``I = log(1 + 1 /
+    sigma^2) / 2`` (Shannon 1948). Weighted by ``P(B = 1) = p``. With ``p = 1/2``,
+    ``sigma = 1``: ``log(2) / 4 = 0.1733`` nats.
+
+    Parameters
+    ----------
+    p : float
+        Probability in ``[0, 1]`` that X is not zeroed.
+    sigma : float
+        Noise standard deviation, ``> 0``.
+
+    Notes
+    -----
+    Samples: ``(x, y)``, floats of shape ``(n,)``; the zeros of x are exactly ``0.0``.
+    Cost of ``truth``: O(1).
+    """
+
+    p: float = 0.5
+    sigma: float = 1.0
+    quantity = "mutual_information"
+
+    def __post_init__(self):
+        self.p = float(_float_array(self.p, "p"))
+        if not 0 <= self.p <= 1:
+            raise ValueError(f"p must be a probability in [0, 1]; got {self.p}")
+        self.sigma = _positive(self.sigma, "sigma")
+
+    def sample(self, n: int, random_state=None) -> tuple[np.ndarray, np.ndarray]:
+        """``(x, y)``, each of shape ``(n,)``."""
+        rng = as_generator(random_state)
+        n = check_sample_size(n)
+        z, noise = rng.standard_normal((2, n))
+        kept = rng.random(n) < self.p
+        return np.where(kept, z, 0.0), z + self.sigma * noise
+
+    def mutual_information(self, base: float = math.e) -> float:
+        return float(in_base(self.p * 0.5 * math.log1p(self.sigma**-2), base))
+
+    truth = mutual_information
+
+
 def _sparse_normal(dim: int, mi: float) -> JointNormal:
     """``dim`` + ``dim`` standard normals where only the first pair is correlated: ``mi``
     nats sit in one coordinate pair among many independent ones."""
@@ -470,6 +805,12 @@ def _sparse_normal(dim: int, mi: float) -> JointNormal:
     cov = np.eye(2 * dim)
     cov[0, dim] = cov[dim, 0] = rho
     return JointNormal(cov, dim)
+
+
+def _correlated_pair(rho: float, sd: float = 1.0) -> JointNormal:
+    """A 1+1-D centred normal pair with correlation ``rho``, both of standard deviation
+    ``sd``."""
+    return JointNormal(sd * sd * np.array([[1.0, rho], [rho, 1.0]]), 1)
 
 
 def _correlated_cov(dim: int, rho: float) -> np.ndarray:
@@ -488,6 +829,8 @@ TASKS = {
     "exponential": lambda: Exponential(1.0),
     "laplace": lambda: Laplace(0.0, 1.0),
     "student-t-3": lambda: StudentT(3.0),
+    # rounded measurements: the dequantized variable, H(Q) + log r (1.4194 and 1.4292 nats)
+    **{f"normal-1d-q{r:g}": (lambda r=r: Quantized(Normal(0.0, 1.0), r)) for r in (0.1, 0.5)},
     # mutual information
     **{
         f"gaussian-1+1-mi{level:g}": (lambda level=level: JointNormal.correlated(1, 1, level))
@@ -506,11 +849,22 @@ TASKS = {
     "discrete-4x4": lambda: JointCategorical(
         np.array([[4, 1, 1, 0], [1, 4, 1, 1], [0, 1, 4, 1], [1, 0, 1, 4]]) / 25
     ),
+    # rounded measurements: I(Q_x; Q_y) of the cells (0.2227 and 0.2119 nats; the
+    # continuous pair has 0.2231), and whole numbers (standard deviation 3, rounded at 1: 0.2180)
+    **{
+        f"gaussian-1+1-rho0.6-q{r:g}": (lambda r=r: Quantized(_correlated_pair(0.6), r))
+        for r in (0.1, 0.5)
+    },
+    "gaussian-1+1-rho0.6-sd3-q1": lambda: Quantized(_correlated_pair(0.6, 3.0), 1.0),
+    # an atom at 0 in X (half the draws) and a continuous Y: log(2) / 4 = 0.1733 nats
+    "zero-inflated-1+1": lambda: ZeroInflated(0.5, 1.0),
     # a discrete label and a continuous value (MI 0.337 and 0.644 nats)
     "mixed-2-labels": lambda: ClassConditionalNormal([-1.0, 1.0]),
     "mixed-4-labels": lambda: ClassConditionalNormal([0.0, 1.5, 3.0, 4.5]),
     # KL divergence
     "normal-shift-1d": lambda: NormalPair(0.0, 1.0, 1.0, 1.0),
+    # the same pair rounded at 0.1: 0.4996 nats (0.5 unrounded)
+    "normal-shift-1d-q0.1": lambda: Quantized(NormalPair(0.0, 1.0, 1.0, 1.0), 0.1),
     "normal-scale-1d": lambda: NormalPair(0.0, 1.0, 0.0, 4.0),
     "normal-shift-5d": lambda: NormalPair(np.zeros(5), np.eye(5), np.full(5, 0.5), np.eye(5)),
     "normal-10d": lambda: NormalPair(

@@ -55,9 +55,9 @@ H = float(closed_form.entropy(COV_2D))
 TASKS = (
     Task("KSG MI, rho = 0.6", "ksg", "mi", MI),
     Task("Kozachenko–Leonenko H, 2-D", "knn", "entropy", H),
-    Task("histogram MI, rho = 0.6, 'fd' bins", "histogram", "mi", MI),
+    Task("histogram MI, rho = 0.6, 'fd' bins", "histogram", "mi", MI, (("bins", "fd"),)),
     Task("histogram MI, rho = 0.6, 'sturges' bins", "histogram", "mi", MI, (("bins", "sturges"),)),
-    Task("histogram H, 2-D", "histogram", "entropy", H),
+    Task("histogram H, 2-D, 'fd' bins", "histogram", "entropy", H, (("bins", "fd"),)),
 )
 
 

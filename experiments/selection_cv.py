@@ -63,14 +63,15 @@ class BinnedSelector(SelectorMixin, BaseEstimator):
         return self.selector_.get_support()
 
 
-def selectors(k: int) -> dict:
+def selectors(k: int, n_dithers: int | None = None) -> dict:
     found = {
         "SelectKBest(mutual_info_classif)": SelectKBest(
             lambda X, y: mutual_info_classif(X, y, random_state=0), k=k
         )
     }
+    dithers = {} if n_dithers is None else {"n_dithers": n_dithers}
     for criterion in CRITERIA:
-        found[criterion] = MutualInfoSelector(k, criterion, random_state=0)
+        found[criterion] = MutualInfoSelector(k, criterion, random_state=0, **dithers)
     for criterion in ("jmi", "cmim"):
         found[f"10-bin {criterion}"] = BinnedSelector(MutualInfoSelector(k, criterion))
     return found
@@ -89,13 +90,13 @@ def cross_validated(selector, X, y, seed: int) -> tuple[float, float]:
     return float(np.mean(accuracies)), float(np.mean(seconds))
 
 
-def rows(datasets: list[str], ks: list[int], repeats: int = 1):
+def rows(datasets: list[str], ks: list[int], repeats: int = 1, n_dithers: int | None = None):
     """``(data set, k, {selector: (accuracy per repeat, mean seconds)})`` per row."""
     for name in datasets:
         X, y = DATASETS[name](return_X_y=True)
         for k in ks:
             found = {}
-            for label, selector in selectors(k).items():
+            for label, selector in selectors(k, n_dithers).items():
                 runs = np.array([cross_validated(selector, X, y, s) for s in range(repeats)])
                 found[label] = (runs[:, 0], float(runs[:, 1].mean()))
             yield name, k, found
@@ -123,6 +124,9 @@ def main(argv=None) -> None:
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--k", default="5,10")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--dithers", type=int, default=None, help="n_dithers of ours (default: the selector's)"
+    )
     args = parser.parse_args(argv)
     names = list(selectors(1))
     lines = [
@@ -135,13 +139,15 @@ def main(argv=None) -> None:
     ]
     print("\n".join(lines), flush=True)
     ks = [int(v) for v in args.k.split(",")]
-    for data, k, found in rows(args.datasets.split(","), ks, args.repeats):
+    for data, k, found in rows(args.datasets.split(","), ks, args.repeats, args.dithers):
         lines.append(_row(data, k, found))
         print(lines[-1], flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
+    dithers = "" if args.dithers is None else f" --dithers {args.dithers}"
+    path = RESULTS.with_stem(RESULTS.stem + dithers.replace(" --dithers ", "-dithers-"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
         f"`python -m experiments.selection_cv --datasets {args.datasets} --k {args.k} "
-        f"--repeats {args.repeats}`\n\n" + "\n".join(lines) + "\n"
+        f"--repeats {args.repeats}{dithers}`\n\n" + "\n".join(lines) + "\n"
     )
 
 

@@ -56,6 +56,8 @@ def test_unknown_option_lists_the_methods_options():
 
 
 TIED = np.round(X, 1)
+ZERO_INFLATED = np.where(np.arange(len(X)) % 2 == 0, 0.0, X)
+MANY_INTEGERS = np.round(X * 50).astype(int)  # integers with more than 32 levels: numbers
 
 
 @pytest.mark.parametrize(
@@ -70,7 +72,17 @@ TIED = np.round(X, 1)
         ([X, LABELS], "mutual_information", "ross"),
         ([LABELS, X], "mutual_information", "ross"),
         ([X, Y], "mutual_information", "ksg"),
-        ([TIED, Y], "mutual_information", "mixed"),
+        ([TIED, Y], "mutual_information", "ksg"),  # quantized: dithered
+        ([TIED], "entropy", "knn"),
+        ([TIED, TIED + 0.5], "kl_divergence", "knn"),
+        ([MANY_INTEGERS, Y], "mutual_information", "ksg"),
+        ([MANY_INTEGERS, LABELS], "mutual_information", "ross"),
+        ([ZERO_INFLATED, Y], "mutual_information", "mixed"),
+        ([ZERO_INFLATED, LABELS], "mutual_information", "mixed"),
+        ([ZERO_INFLATED], "entropy", "mixed"),
+        ([ZERO_INFLATED, Y], "kl_divergence", "mixed"),
+        ([np.column_stack((X, LABELS)).astype(object)], "entropy", "mixed"),
+        ([X, np.full(len(X), 2.0)], "mutual_information", "constant"),
         ([X, Y, Z], "conditional_mutual_information", "ksg"),
         ([X, Y, LABELS], "conditional_mutual_information", "mixed"),
     ],

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import estimators
 from estimators.cli import main
 
 
@@ -32,9 +33,18 @@ def _rows(output: str) -> list[list[str]]:
 
 def test_mi_ranks_the_columns(table, capsys):
     assert main(["mi", str(table), "--target", "label"]) == 0
-    rows = _rows(capsys.readouterr().out)
+    output = capsys.readouterr().out
+    assert "target label: read as symbols (2 levels)" in output
+    rows = _rows(output)
     assert rows[0][0] == "x1"
-    values = {name: float(v) for name, v in rows}
+    read_as = {name: reading for name, reading, _ in rows}
+    assert read_as == {
+        "x1": "continuous",
+        "x2": "continuous",
+        "colour": "symbols (3 levels)",
+        "const": "constant",
+    }
+    values = {name: float(v) for name, _, v in rows}
     assert values["const"] == 0.0  # a constant column: exactly 0
     assert values["x1"] > 0.2 > abs(values["x2"])  # H(label) = 0.69: x1 says much, x2 nothing
     assert list(values.values()) == sorted(values.values(), reverse=True)
@@ -43,7 +53,7 @@ def test_mi_ranks_the_columns(table, capsys):
 def test_mi_with_intervals_and_p_values(table, capsys):
     args = ["mi", str(table), "--target", "label", "--ci", "--test", "--permutations", "49"]
     assert main(args) == 0
-    rows = {row[0]: row[1:] for row in _rows(capsys.readouterr().out)}
+    rows = {row[0]: row[2:] for row in _rows(capsys.readouterr().out)}
     low, high = (float(v) for v in rows["x1"][1].split(" – "))
     assert low < float(rows["x1"][0]) < high  # the interval brackets the estimate
     assert float(rows["x1"][2]) == pytest.approx(1 / 50)  # no permutation reaches x1's MI
@@ -59,9 +69,9 @@ def test_mi_with_intervals_and_p_values(table, capsys):
 
 def test_mi_in_bits_and_the_matrix_with_a_heat_map(table, tmp_path, capsys):
     main(["mi", str(table), "--target", "label"])
-    nats = {r[0]: float(r[1]) for r in _rows(capsys.readouterr().out)}
+    nats = {r[0]: float(r[2]) for r in _rows(capsys.readouterr().out)}
     assert main(["mi", str(table), "--target", "label", "--bits"]) == 0
-    bits = {r[0]: float(r[1]) for r in _rows(capsys.readouterr().out)}
+    bits = {r[0]: float(r[2]) for r in _rows(capsys.readouterr().out)}
     assert bits["x1"] == pytest.approx(nats["x1"] / np.log(2), abs=1e-4)
     pytest.importorskip("matplotlib")
     png = tmp_path / "mi.png"
@@ -69,6 +79,24 @@ def test_mi_in_bits_and_the_matrix_with_a_heat_map(table, tmp_path, capsys):
     rows = _rows(capsys.readouterr().out)
     assert [r[0] for r in rows] == ["x1", "x2", "colour", "const"]  # the target left out
     assert rows[0][1] == "" and png.stat().st_size > 1000
+
+
+def test_kind_sets_how_a_column_is_read(tmp_path, capsys):
+    rng = np.random.default_rng(4)
+    x = np.round(rng.standard_normal(400), 1)
+    y = (x + rng.standard_normal(400) > 0).astype(int)
+    path = tmp_path / "rounded.csv"
+    path.write_text("x,y\n" + "\n".join(f"{a},{b}" for a, b in zip(x, y, strict=True)) + "\n")
+    assert main(["mi", str(path), "--target", "y"]) == 0
+    assert _rows(capsys.readouterr().out)[0][1].startswith("quantized (step 0.1, ")
+    assert main(["mi", str(path), "--target", "y", "--kind", "x=symbols"]) == 0
+    read_as, value = _rows(capsys.readouterr().out)[0][1:3]
+    # read as symbols, the pair is two discrete variables: the Miller-Madow plug-in
+    expected = estimators.mutual_information(x, y, "miller-madow")
+    assert read_as.startswith("symbols (") and float(value) == pytest.approx(expected, abs=1e-4)
+    for bad in ("x=banana", "x", "z=symbols"):
+        assert _exit_code(["mi", str(path), "--target", "y", "--kind", bad]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
 
 
 def test_select_prints_the_selection_in_order(table, capsys):

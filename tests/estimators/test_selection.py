@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy import sparse
 from scipy.special import digamma
 from sklearn.feature_selection import SelectKBest, mutual_info_classif, mutual_info_regression
 from sklearn.linear_model import LogisticRegression
@@ -94,10 +95,14 @@ def test_per_column_kinds_pick_their_estimators():
         }
     )
     y = rng.standard_normal(n) + labels
-    scores = mutual_info_scores(frame, y)
+    scores = mutual_info_scores(frame, y, n_dithers=1, random_state=7)
     assert scores[0] == pytest.approx(knn.mutual_information(frame["continuous"], y), abs=1e-12)
-    # ties without atoms in the joint (y is continuous): exactly KSG
-    assert scores[1] == pytest.approx(knn.mutual_information(frame["tied"], y), abs=1e-12)
+    # rounded: read as quantized, and dithered within its cells (the first column to draw
+    # from the generator of random_state); then exactly KSG
+    step = estimators.explain("entropy", frame["tied"]).readings["x"][0].resolution
+    assert step == pytest.approx(0.1, rel=1e-12)
+    dithered = frame["tied"] + step * (np.random.default_rng(7).random(n) - 0.5)
+    assert scores[1] == pytest.approx(knn.mutual_information(dithered, y), abs=1e-12)
     assert scores[2] == pytest.approx(
         estimators.mutual_information(y, frame["symbols"], "ross"), abs=1e-12
     )
@@ -150,20 +155,31 @@ def test_ties_and_atoms_follow_the_definition(k):
     labels = rng.integers(0, 4, 400)
     x = np.round(rng.standard_normal(400) + 0.5 * labels, 1)  # ties, some atoms
     x[:30] = 5.0  # one big atom across labels
-    y = np.round(x + rng.standard_normal(400), 1)
+    untied = x + rng.standard_normal(400)
+    y = np.round(untied, 1)
     y[:20] = 0.0  # joint atoms: (5, 0) twenty times
-    assert mutual_info_scores(x[:, None], labels, n_neighbors=k)[0] == pytest.approx(
+    # read as continuous (as given), the ties stay: Gao et al.'s rule on them
+    raw = {"n_neighbors": k, "column_kinds": "continuous"}
+    assert mutual_info_scores(x[:, None], labels, **raw)[0] == pytest.approx(
         _brute_force_ross(x, labels, k), abs=1e-12
     )
-    assert mutual_info_scores(x[:, None], y, n_neighbors=k)[0] == pytest.approx(
+    assert mutual_info_scores(x[:, None], untied, **raw)[0] == pytest.approx(
+        _brute_force_ksg(x, untied, k), abs=1e-12
+    )
+    as_given = {"x": "continuous", "y": "continuous"}
+    assert knn.mutual_information(x, y, k=k, column_kinds=as_given) == pytest.approx(
         _brute_force_ksg(x, y, k), abs=1e-12
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no jitter, so no warning about it
-        ross = [knn.ross_mutual_information(x, labels, k=k)]
+        ross = [knn.ross_mutual_information(x, labels, k=k, column_kinds={"x": "continuous"})]
         # two columns on a common grid, unscaled: a scaling's last-bit rounding would decide
         # which of two equal max-norm distances is smaller
-        ross.append(knn.ross_mutual_information(np.c_[x, y], labels, k=k, standardize=False))
+        ross.append(
+            knn.ross_mutual_information(
+                np.c_[x, y], labels, k=k, standardize=False, column_kinds={"x": "continuous"}
+            )
+        )
     assert ross[0] == pytest.approx(_brute_force_ross(x, labels, k), abs=1e-12)
     assert ross[1] == pytest.approx(
         _brute_force_ross(np.c_[x, y], labels, k, standardize=False), abs=1e-12
@@ -214,17 +230,24 @@ def test_conditioning_on_the_feature_itself_leaves_nothing():
     )
 
 
-def test_selection_on_tied_features_does_not_depend_on_the_seed():
-    # conditional relevance on tied data follows the atom rule: nothing random is left
+def test_selection_on_tied_features_is_seeded():
     rng = np.random.default_rng(9)
     labels = rng.integers(0, 3, 300)
     X = np.round(rng.standard_normal((300, 6)) + labels[:, None] * rng.random(6), 0)
     for criterion in ("jmi", "cmim"):
-        found = [
-            MutualInfoSelector(4, criterion, random_state=seed).fit(X, labels).scores_
-            for seed in (0, 1)
-        ]
-        np.testing.assert_array_equal(found[0], found[1])
+
+        def fitted(seed, criterion=criterion, **options):
+            selector = MutualInfoSelector(4, criterion, random_state=seed, **options)
+            return selector.fit(X, labels)
+
+        # read as given, ties follow the atom rule: nothing random is left
+        kept = [fitted(seed, column_kinds="continuous") for seed in (0, 1)]
+        np.testing.assert_array_equal(kept[0].scores_, kept[1].scores_)
+        np.testing.assert_array_equal(kept[0].criterion_values_, kept[1].criterion_values_)
+        # read as quantized (the default), dithered: the seed decides, the same seed repeats
+        first, again, other = fitted(0), fitted(0), fitted(1)
+        np.testing.assert_array_equal(first.criterion_values_, again.criterion_values_)
+        assert not np.array_equal(first.scores_, other.scores_)
 
 
 def test_constant_and_tied_features_stay_below_the_target_entropy():
@@ -393,3 +416,55 @@ def test_cross_validated_accuracy_of_the_selection_study():
             gain = found[criterion][0] - baseline
             error = gain.std(ddof=1) / np.sqrt(len(gain))
             assert gain.mean() > 2 * error, (data, k, criterion, gain)
+
+
+# --- sparse X: columns of symbols, counted in O(nnz) ------------------------------------------
+
+
+def _sparse_counts(seed=0, n=600, d=40):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 3, n)
+    X = sparse.random(n, d, density=0.05, random_state=seed, format="lil")
+    X[:, 0] = (labels == 1)[:, None] * 2.0  # informative columns
+    X[:, 1] = ((labels == 2) & (rng.random(n) < 0.5))[:, None] * 1.0
+    X = X.tocsr()
+    X.data = np.ceil(X.data * 3)  # counts 1..3
+    return X, labels
+
+
+def test_sparse_scores_equal_scikit_learn_and_the_dense_symbols():
+    X, labels = _sparse_counts()
+    theirs = mutual_info_classif(X, labels, discrete_features=True)
+    np.testing.assert_allclose(mutual_info_scores(X, labels, "plugin"), theirs, atol=1e-9)
+    dense = X.toarray().astype(int)
+    np.testing.assert_allclose(
+        mutual_info_scores(X, labels), mutual_info_scores(dense, labels), atol=1e-12
+    )
+    np.testing.assert_allclose(
+        mutual_info_matrix(X), mutual_info_matrix(dense, discrete_features=True), atol=1e-12
+    )
+    y = labels + np.random.default_rng(1).standard_normal(len(labels))  # a continuous target
+    np.testing.assert_allclose(
+        mutual_info_scores(X, y), mutual_info_scores(dense, y, discrete_features=True), atol=1e-12
+    )
+
+
+@pytest.mark.parametrize("criterion", ["mim", "mifs", "mrmr", "jmi", "cmim"])
+def test_selector_on_sparse_x_selects_as_on_the_dense_symbols(criterion):
+    X, labels = _sparse_counts(seed=2)
+    found = MutualInfoSelector(5, criterion).fit(X, labels)
+    dense = MutualInfoSelector(5, criterion, discrete_features=True).fit(X.toarray(), labels)
+    assert list(found.selected_) == list(dense.selected_)
+    assert found.selected_[0] in (0, 1)
+    np.testing.assert_allclose(found.criterion_values_, dense.criterion_values_, atol=1e-12)
+    assert found.transform(X).shape == (X.shape[0], 5)
+
+
+def test_selector_on_sparse_x_says_what_it_cannot_do():
+    X, labels = _sparse_counts()
+    with pytest.raises(ValueError, match="needs a discrete target"):
+        MutualInfoSelector(3).fit(X, labels + 0.5 * np.arange(len(labels)) / len(labels))
+    with pytest.raises(ValueError, match="'disr' is not available for a sparse X"):
+        MutualInfoSelector(3, "disr").fit(X, labels)
+    with pytest.raises(ValueError, match="a sparse X is read as symbols"):
+        mutual_info_scores(X, labels, "ksg")

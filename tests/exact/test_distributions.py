@@ -63,6 +63,23 @@ CASES = {
     "exponential": (lambda: D.Exponential(2.5), "entropy", (None,)),
     "laplace": (lambda: D.Laplace(1.0, 0.7), "entropy", (None,)),
     "student_t": (lambda: D.StudentT(4.0, 1.0, 2.0), "entropy", (None,)),
+    "quantized_normal_1d": (lambda: D.Quantized(D.Normal(1.0, 4.0), 0.3), "entropy", (None,)),
+    "quantized_normal_2d": (
+        lambda: D.Quantized(D.Normal([0.0, 1.0], np.diag([1.0, 4.0])), [0.1, 0.5]),
+        "entropy",
+        (None, 2),
+    ),
+    "quantized_joint_normal_2_2": (
+        lambda: D.Quantized(D.JointNormal.correlated(2, 2, 0.8), 0.5),
+        "mutual_information",
+        ((None, 2), (None, 2)),
+    ),
+    "quantized_normal_pair_1d": (
+        lambda: D.Quantized(D.NormalPair(0.0, 1.0, 1.0, 2.0), 0.2),
+        "kl_divergence",
+        ((None,), (None,)),
+    ),
+    "zero_inflated": (lambda: D.ZeroInflated(0.3, 0.5), "mutual_information", ((None,), (None,))),
 }
 NAMES = sorted(CASES)
 
@@ -532,7 +549,248 @@ def test_joint_categorical_other_quantities():
     assert dist.truth() == pytest.approx(h_x + h_y - h_xy, rel=1e-12)
 
 
+# --------------------------------------------------------------------------- quantized data
+# Independent computations of the cell probabilities: 1-D cells as differences of scipy's
+# normal CDF on a grid laid out here (+- 12 sd, mass beyond < 4e-33); 2-D cells by tensor
+# Gauss-Legendre quadrature of the bivariate density itself (the truth integrates the
+# conditional normal CDF instead).
+
+RHO06 = [[1.0, 0.6], [0.6, 1.0]]
+
+
+def cdf_cells(k, mean, sd, step):
+    """Probabilities of the cells ``k * step +- step / 2`` (integers ``k``) of N(mean, sd^2),
+    by scipy's CDF (its survival function right of the mean, so that tail cells do not
+    cancel near 1)."""
+    edges = (np.append(k, k[-1] + 1) - 0.5) * step
+    below = np.diff(stats.norm.cdf(edges, mean, sd))
+    above = -np.diff(stats.norm.sf(edges, mean, sd))
+    return np.where(k * step > mean, above, below)
+
+
+def cells_by_2d_quadrature(cov, step, mean=(0.0, 0.0), nodes=8, width=9.0):
+    """(table, x centres, y centres): P(i, j) of a normal pair rounded to multiples of
+    ``step``, the density integrated over each cell with ``nodes``^2 Gauss-Legendre points
+    (cells within ``width`` sd of the mean)."""
+    cov = np.asarray(cov, dtype=float)
+    t, w = np.polynomial.legendre.leggauss(nodes)
+    axes = []
+    for m, s, r in zip(mean, np.sqrt(np.diag(cov)), step, strict=True):
+        k = np.arange(math.floor((m - width * s) / r), math.ceil((m + width * s) / r) + 1)
+        axes.append((k * r, ((k[:, None] + t / 2) * r).ravel() - m, np.tile(w * r / 2, k.size)))
+    (cx, px, wx), (cy, py, wy) = axes
+    inv = np.linalg.inv(cov)
+    quadratic = inv[0, 0] * px[:, None] ** 2 + 2 * inv[0, 1] * np.outer(px, py) + inv[1, 1] * py**2
+    density = np.exp(-quadratic / 2) / (2 * math.pi * math.sqrt(np.linalg.det(cov)))
+    table = (wx[:, None] * density * wy).reshape(cx.size, nodes, cy.size, nodes).sum(axis=(1, 3))
+    return table, cx, cy
+
+
+def table_mi(table):
+    independent = table.sum(1, keepdims=True) * table.sum(0, keepdims=True)
+    kept = table > 0
+    return float(np.sum(table[kept] * np.log(table[kept] / independent[kept])))
+
+
+def test_quantized_reference_values():
+    # the issue's numbers (4 decimals; "about 0.1249" for the KL), and the independent sums
+    # above, which agree with the truths to rounding (1e-12: sums of a few hundred terms;
+    # the 2-D quadrature's own error is below 1e-14, checked by raising its nodes)
+    for step, reference in [(0.1, 1.4194), (0.5, 1.4292)]:
+        p = cdf_cells(np.arange(-12 / step, 12 / step + 1), 0.0, 1.0, step)
+        independent = -np.sum(special.xlogy(p, p)) + math.log(step)
+        truth = D.Quantized(D.Normal(0.0, 1.0), step).truth()
+        assert truth == pytest.approx(independent, abs=1e-12)
+        assert truth == pytest.approx(reference, abs=5e-5)
+    for step, reference in [(0.1, 0.2227), (0.5, 0.2119)]:
+        independent = table_mi(cells_by_2d_quadrature(RHO06, (step, step))[0])
+        truth = D.Quantized(D.JointNormal(RHO06, 1), step).truth()
+        assert truth == pytest.approx(independent, abs=1e-12)
+        assert truth == pytest.approx(reference, abs=5e-5)
+    k = np.arange(-130, 131)  # +- 13 sd of p = N(0, 1) at 0.1
+    p, q = cdf_cells(k, 0.0, 1.0, 0.1), cdf_cells(k, 0.5, 1.0, 0.1)
+    truth = D.Quantized(D.NormalPair(0.0, 1.0, 0.5, 1.0), 0.1).truth()
+    assert truth == pytest.approx(float(np.sum(special.rel_entr(p, q))), abs=1e-12)
+    assert truth == pytest.approx(0.1249, abs=5e-5)
+
+
+def test_quantized_cells_match_scipys_bivariate_cdf():
+    # scipy's bivariate normal CDF (Genz's algorithm, ~1e-15 absolute) on rectangles of the
+    # bulk, a mean, unequal scales and a negative correlation
+    cov, mean, step = np.array([[2.0, -0.9], [-0.9, 0.5]]), np.array([0.3, -1.0]), (0.3, 0.2)
+    sd = np.sqrt(np.diag(cov))
+    table = D._quantized_normal_pair_cells(mean, sd, cov[0, 1] / sd.prod(), step)
+    first = [math.floor((m - 9 * s) / r + 0.5) for m, s, r in zip(mean, sd, step, strict=True)]
+    for kx, ky in [(0, -5), (1, -5), (-2, -3), (3, -8), (-6, -2)]:
+        lower = np.array([kx - 0.5, ky - 0.5]) * step
+        expected = stats.multivariate_normal.cdf(lower + step, mean, cov, lower_limit=lower)
+        assert table[kx - first[0], ky - first[1]] == pytest.approx(expected, abs=1e-13)
+    # and the MI of the whole table against the independent 2-D quadrature
+    independent = table_mi(cells_by_2d_quadrature(cov, step, mean)[0])
+    truth = D.Quantized(D.JointNormal(cov, 1, mean), step).truth()
+    assert truth == pytest.approx(independent, abs=1e-12)
+
+
+@pytest.mark.parametrize("rho", [0.6, -0.3, 0.95, 0.999])
+@pytest.mark.parametrize("step", [0.1, 0.5, 3.0])
+def test_quantized_mi_quadrature_has_converged(rho, step):
+    # doubling the pieces and the nodes (16 per piece) changes the MI by < 1e-10; the table
+    # sums to 1 within 1e-12 (checked inside; the mass left out is < 1e-18)
+    args = ((0.0, 0.0), (1.0, 1.0), rho, (step, step))
+    table = D._quantized_normal_pair_cells(*args)
+    assert table.min() >= 0 and table.sum() == pytest.approx(1.0, abs=1e-12)
+    coarse = D._quantized_normal_pair_mi(*args)
+    assert D._quantized_normal_pair_mi(*args, refine=2) == pytest.approx(coarse, abs=1e-10)
+
+
+def test_quantized_truths_tend_to_the_continuous_ones():
+    # Rounding loses information (data processing: below the continuous MI and KL) and the
+    # gap shrinks like r^2 (the next term is O(r^4)): halving r divides it by 4 (+-5 %).
+    # The entropy of the dequantized variable exceeds the normal's by r^2 / 24 (Sheppard's
+    # correction), to 1 % at r <= 0.1 sd.
+    tasks = [
+        D.JointNormal(RHO06, 1),
+        D.NormalPair(0.0, 1.0, 0.5, 1.0),
+        D.NormalPair(0.0, 1.0, 1.0, 2.0),
+    ]
+    for task in tasks:
+        gaps = [task.truth() - D.Quantized(task, r).truth() for r in (0.2, 0.1, 0.05)]
+        assert all(gap > 0 for gap in gaps)
+        assert gaps[0] / gaps[1] == pytest.approx(4, rel=0.05)
+        assert gaps[1] / gaps[2] == pytest.approx(4, rel=0.05)
+    normal = D.Normal(0.0, 1.0)
+    for r in (0.1, 0.05):
+        gap = D.Quantized(normal, r).truth() - normal.truth()
+        assert gap == pytest.approx(r * r / 24, rel=0.01)
+
+
+def test_quantized_truths_add_over_independent_coordinates_and_pairs():
+    # independent blocks: entropies, MIs and KLs add (chain rule), whatever the order
+    assert D.Quantized(D.Normal([0.0, 1.0], np.diag([1.0, 4.0])), [0.1, 0.5]).truth() == (
+        pytest.approx(
+            D.Quantized(D.Normal(0.0, 1.0), 0.1).truth()
+            + D.Quantized(D.Normal(1.0, 4.0), 0.5).truth(),
+            rel=1e-12,
+        )
+    )
+    pair = D.JointNormal.correlated(1, 1, 0.8)
+    assert D.Quantized(D.JointNormal.correlated(2, 2, 0.8), 0.5).truth() == pytest.approx(
+        2 * D.Quantized(D.JointNormal.correlated(1, 1, 0.4), 0.5).truth(), rel=1e-12
+    )
+    # x0 with y1 (rho 0.6), x1 with y0 (rho -0.4, other resolutions), x2 alone
+    cov = np.eye(5)
+    cov[0, 4] = cov[4, 0] = 0.6
+    cov[1, 3] = cov[3, 1] = -0.4
+    steps = [0.1, 0.2, 0.5, 0.3, 0.1]
+    expected = (
+        D.Quantized(D.JointNormal(RHO06, 1), 0.1).truth()
+        + D.Quantized(D.JointNormal([[1.0, -0.4], [-0.4, 1.0]], 1), [0.2, 0.3]).truth()
+    )
+    assert D.Quantized(D.JointNormal(cov, 3), steps).truth() == pytest.approx(expected, rel=1e-12)
+    assert pair.truth() == pytest.approx(0.8)
+    kl = D.Quantized(D.NormalPair([0.0, 0.0], np.eye(2), [0.5, 1.0], np.diag([1.0, 2.0])), 0.2)
+    assert kl.truth() == pytest.approx(
+        D.Quantized(D.NormalPair(0.0, 1.0, 0.5, 1.0), 0.2).truth()
+        + D.Quantized(D.NormalPair(0.0, 1.0, 1.0, 2.0), 0.2).truth(),
+        rel=1e-12,
+    )
+
+
+def test_quantized_kl_of_a_far_q_is_finite_and_right():
+    # q = N(40, 1): its cells under p's mass weigh ~exp(-800), below float64. mpmath at 60
+    # digits sums the same cells independently; the truth keeps 1e-12 relative accuracy.
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 60
+    truth = D.Quantized(D.NormalPair(0.0, 1.0, 40.0, 1.0), 0.1).truth()
+    total = mpmath.mpf(0)
+    for k in range(-100, 101):  # +- 10 sd of p: the rest adds < 1e-20
+        a, b = mpmath.mpf(k - 0.5) / 10, mpmath.mpf(k + 0.5) / 10
+        p = mpmath.ncdf(b) - mpmath.ncdf(a)
+        q = mpmath.ncdf(b - 40) - mpmath.ncdf(a - 40)
+        total += p * mpmath.log(p / q)
+    assert truth == pytest.approx(float(total), rel=1e-12)
+    assert truth < D.NormalPair(0.0, 1.0, 40.0, 1.0).truth()
+
+
+def test_quantized_samples_are_the_tasks_rounded_to_the_grid():
+    task = D.JointNormal(RHO06, 1, mean=[0.3, -2.0])
+    x, y = D.Quantized(task, [0.1, 0.5]).sample(1000, random_state=3)
+    x0, y0 = task.sample(1000, random_state=3)
+    assert x.dtype == y.dtype == np.float64
+    np.testing.assert_allclose(x / 0.1, np.round(x0 / 0.1), atol=1e-9)
+    np.testing.assert_allclose(y / 0.5, np.round(y0 / 0.5), atol=1e-9)
+    assert np.abs(x - x0).max() <= 0.05 + 1e-12 and np.abs(y - y0).max() <= 0.25 + 1e-12
+    x_p, x_q = D.Quantized(D.NormalPair(0.0, 1.0, 1.0, 2.0), 0.2).sample(10, 0, n_q=4)
+    assert x_p.shape == (10,) and x_q.shape == (4,)
+
+
+def test_quantized_cell_frequencies():
+    # each cell's frequency is binomial: within 5 of its sds of scipy's cell probability;
+    # cells centred anywhere but on the multiples of r (floor instead of round) would fail
+    dist = D.Quantized(D.Normal(1.0, 4.0), 0.5)
+    cells = np.round(dist.sample(N_MC, random_state=9) / 0.5).astype(int)
+    k = np.arange(-30, 35)  # 1 +- 15 sd
+    assert cells.min() >= k[0] and cells.max() <= k[-1]
+    assert_frequencies(cells - k[0], cdf_cells(k, 1.0, 2.0, 0.5))
+
+
+def test_zero_inflated_mi_monte_carlo():
+    # the mixed law: an atom (1 - p) at x = 0, where p(y | x) = p(y) (log ratio 0), and the
+    # density p phi(x) phi_sigma(y - x) elsewhere: log ratio log phi_sigma(y - x) - log p(y),
+    # Y ~ N(0, 1 + sigma^2). 5 standard errors, as above.
+    for p, sigma in [(0.5, 1.0), (0.3, 0.5)]:
+        dist = D.ZeroInflated(p, sigma)
+        x, y = dist.sample(N_MC, random_state=14)
+        atom = x == 0
+        assert not np.signbit(x[atom]).any()  # +0.0, one value
+        zeros = atom.mean()
+        assert abs(zeros - (1 - p)) <= 5 * math.sqrt(p * (1 - p) / N_MC)
+        ratio = stats.norm.logpdf(y, x, sigma) - stats.norm.logpdf(y, 0, math.sqrt(1 + sigma**2))
+        assert_within_5_se(np.where(atom, 0.0, ratio), dist.truth())
+
+
+@pytest.mark.parametrize(("p", "sigma"), [(0.5, 1.0), (0.3, 0.5), (0.9, 3.0)])
+def test_zero_inflated_mi_by_integrating_the_mixed_density(p, sigma):
+    # I = (1 - p) * 0 (the atom) + p * int int phi(x) phi_sigma(y - x) log(phi_sigma(y - x)
+    # / p(y)) dy dx, the densities written out, by scipy's dblquad over +- 10 sd (tails
+    # < 1e-20) to 1e-10
+    sy = math.sqrt(1 + sigma**2)
+
+    def integrand(y, x):
+        log_ratio = -((y - x) ** 2) / (2 * sigma**2) - math.log(sigma) + y * y / (2 * sy**2)
+        density = math.exp(-x * x / 2 - (y - x) ** 2 / (2 * sigma**2)) / (2 * math.pi * sigma)
+        return density * (log_ratio + math.log(sy))
+
+    integral, error = integrate.dblquad(
+        integrand,
+        -10,
+        10,
+        lambda x: x - 10 * sigma,
+        lambda x: x + 10 * sigma,
+        epsabs=1e-11,
+        epsrel=1e-11,
+    )
+    assert error < 1e-9
+    assert D.ZeroInflated(p, sigma).truth() == pytest.approx(p * integral, abs=1e-9)
+
+
+def test_zero_inflated_limits():
+    # never zeroed: the Gaussian channel (cov [[1, 1], [1, 1 + sigma^2]]); always zeroed: 0
+    assert D.ZeroInflated(1.0, 0.5).truth() == pytest.approx(
+        D.JointNormal([[1.0, 1.0], [1.0, 1.25]], 1).truth(), rel=1e-12
+    )
+    assert D.ZeroInflated(0.0, 0.5).truth() == 0.0
+    assert D.ZeroInflated(0.5, 1.0).truth() == pytest.approx(math.log(2) / 4, rel=1e-12)
+
+
 # --------------------------------------------------------------------------- invalid parameters
+
+
+def _one_x_two_y():
+    """X correlated with both Y coordinates (Y's independent): not independent pairs."""
+    cov = np.eye(3)
+    cov[0, 1:] = cov[1:, 0] = 0.5
+    return cov
 
 
 @pytest.mark.parametrize(
@@ -573,6 +831,23 @@ def test_joint_categorical_other_quantities():
         (lambda: D.ClassConditionalNormal([0.0, 1.0], 0.0), "sigma"),
         (lambda: D.ClassConditionalNormal([0.0, 1.0], 1.0, [1.0]), "one probability per mean"),
         (lambda: D.ClassConditionalNormal([0.0, 1.0], 1.0, [0.7, 0.7]), "sum to 1"),
+        (lambda: D.Quantized(D.Normal(0.0, 1.0), 0.0), "resolution must be > 0"),
+        (lambda: D.Quantized(D.Normal(0.0, 1.0), -0.1), "resolution must be > 0"),
+        (lambda: D.Quantized(D.Normal(0.0, 1.0), np.nan), "resolution"),
+        (lambda: D.Quantized(D.Normal(0.0, 1.0), [0.1, 0.1]), "one entry per coordinate"),
+        (lambda: D.Quantized(D.Normal(0.0, 1.0), [[0.1]]), "one entry per coordinate"),
+        (lambda: D.Quantized(D.Normal(0.0, 1.0), 1e-7), "too fine"),
+        (lambda: D.Quantized(D.JointNormal(RHO06, 1), 0.005), "too fine"),
+        (lambda: D.Quantized(D.Normal(np.zeros(3), COV3), 0.1), "independent coordinates"),
+        (lambda: D.Quantized(D.NormalPair([0.0] * 3, COV3, [0.0] * 3, np.eye(3)), 0.1), "diagonal"),
+        (lambda: D.Quantized(D.JointNormal(COV3, dim_x=1), 0.1), "independent pairs"),
+        (lambda: D.Quantized(D.JointNormal(_one_x_two_y(), dim_x=1), 0.1), "at most one"),
+        (lambda: D.Quantized(D.Uniform(0.0, 1.0), 0.1), "task must be a Normal"),
+        (lambda: D.Quantized(D.task("gaussian-1+1-mi1-cube"), 0.1), "task must be"),
+        (lambda: D.ZeroInflated(-0.1, 1.0), "p must be a probability"),
+        (lambda: D.ZeroInflated(1.5, 1.0), "p must be a probability"),
+        (lambda: D.ZeroInflated(np.nan, 1.0), "p"),
+        (lambda: D.ZeroInflated(0.5, 0.0), "sigma"),
     ],
 )
 def test_invalid_parameters_raise(factory, match):

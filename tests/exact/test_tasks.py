@@ -9,8 +9,12 @@ from scipy import stats
 import exact
 from exact import distributions as D
 
+from .test_distributions import cdf_cells, cells_by_2d_quadrature
+
 N = 200_000
 QUANTITIES = {"entropy", "mutual_information", "kl_divergence"}
+#: Tasks of rounded or zero-inflated measurements: float samples, on a grid or with an atom.
+MEASURED = [n for n in sorted(D.TASKS) if isinstance(D.task(n), (D.Quantized, D.ZeroInflated))]
 
 
 def _within_five_standard_errors(terms, truth):
@@ -33,6 +37,39 @@ def test_every_task_follows_the_protocol(name):
         assert len(draws) == 50
     else:
         assert len(draws) == 2 and all(len(d) == 50 for d in draws)
+    again = task.sample(50, random_state=1)
+    parts = (draws, again) if task.quantity == "entropy" else (*draws, *again)
+    for first, second in zip(parts[: len(parts) // 2], parts[len(parts) // 2 :], strict=True):
+        np.testing.assert_array_equal(first, second)  # same seed, same draws
+
+
+def test_the_measured_tasks_are_registered():
+    assert {
+        "normal-1d-q0.1",
+        "normal-1d-q0.5",
+        "gaussian-1+1-rho0.6-q0.1",
+        "gaussian-1+1-rho0.6-q0.5",
+        "gaussian-1+1-rho0.6-sd3-q1",
+        "zero-inflated-1+1",
+        "normal-shift-1d-q0.1",
+    } == set(MEASURED)
+
+
+@pytest.mark.parametrize("name", MEASURED)
+def test_measured_tasks_give_floats_on_their_grid_or_atom(name):
+    task = D.task(name)
+    draws = task.sample(1000, random_state=8)
+    draws = (draws,) if task.quantity == "entropy" else draws
+    assert all(d.shape == (1000,) and d.dtype == np.float64 for d in draws)
+    assert math.isfinite(task.truth()) and task.truth() > 0
+    if isinstance(task, D.ZeroInflated):
+        x, y = draws
+        assert 0.3 < (x == 0).mean() < 0.7 and np.unique(y).size == y.size
+        return
+    steps = np.resize(task.resolution, len(draws))  # KL: one resolution for both samples
+    for d, step in zip(draws, steps, strict=True):
+        np.testing.assert_allclose(d / step, np.round(d / step), atol=1e-9)  # on the grid
+        assert np.unique(d).size < d.size  # ties, as rounded data have
 
 
 def test_task_names_by_quantity_and_unknown_names():
@@ -59,6 +96,13 @@ def _log_density(task):
 def test_entropy_tasks_by_monte_carlo(name):
     task = D.task(name)
     draws = task.sample(N, random_state=2)
+    if isinstance(task, D.Quantized):  # h = E[-log P(cell)] + log r, cells by scipy's CDF
+        (step,) = task.resolution
+        k = np.round(draws / step).astype(int)
+        sd = math.sqrt(task.task.cov[0, 0])
+        cells = cdf_cells(np.arange(k.min(), k.max() + 1), task.task.mean[0], sd, step)
+        _within_five_standard_errors(-np.log(cells[k - k.min()]) + math.log(step), task.truth())
+        return
     log_density = _log_density(task)
     if log_density is None:  # uniform: constant density, check the box instead
         draws = draws.reshape(N, -1)
@@ -69,7 +113,12 @@ def test_entropy_tasks_by_monte_carlo(name):
 
 
 @pytest.mark.parametrize(
-    "name", [n for n in D.task_names("mutual_information") if n.startswith("gaussian")]
+    "name",
+    [
+        n
+        for n in D.task_names("mutual_information")
+        if n.startswith("gaussian") and not isinstance(D.task(n), D.Quantized)
+    ],
 )
 def test_gaussian_mi_tasks_by_monte_carlo(name):
     task = D.task(name)
@@ -82,6 +131,32 @@ def test_gaussian_mi_tasks_by_monte_carlo(name):
     marginal_y = stats.multivariate_normal(normal.mean[dx:], normal.cov[dx:, dx:])
     terms = joint.logpdf(np.hstack((x, y))) - marginal_x.logpdf(x) - marginal_y.logpdf(y)
     _within_five_standard_errors(np.atleast_1d(terms), task.truth())
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in D.task_names("mutual_information") if isinstance(D.task(n), D.Quantized)]
+)
+def test_quantized_mi_tasks_by_monte_carlo(name):
+    # I(Q_x; Q_y) = E[log P(i, j) / (P(i) P(j))] over the drawn cells, the table from the
+    # independent 2-D quadrature of the density (tests/exact/test_distributions.py)
+    task = D.task(name)
+    normal = task.task
+    table, centres_x, centres_y = cells_by_2d_quadrature(normal.cov, task.resolution, normal.mean)
+    x, y = task.sample(20_000, random_state=3)
+    i = np.round((x - centres_x[0]) / task.resolution[0]).astype(int)
+    j = np.round((y - centres_y[0]) / task.resolution[1]).astype(int)
+    log_marginals = np.log(table.sum(1))[i] + np.log(table.sum(0))[j]
+    _within_five_standard_errors(np.log(table[i, j]) - log_marginals, task.truth())
+
+
+def test_zero_inflated_task_by_monte_carlo():
+    # log p(y | x) / p(y): 0 on the atom x = 0, log phi_sigma(y - x) / phi_sy(y) elsewhere
+    task = D.task("zero-inflated-1+1")
+    x, y = task.sample(N, random_state=3)
+    ratio = stats.norm.logpdf(y, x, task.sigma) - stats.norm.logpdf(
+        y, 0, math.sqrt(1 + task.sigma**2)
+    )
+    _within_five_standard_errors(np.where(x == 0, 0.0, ratio), task.truth())
 
 
 @pytest.mark.parametrize("transform", ["cube", "asinh", "normal-cdf"])
@@ -108,6 +183,17 @@ def test_discrete_task_by_its_counts():
 @pytest.mark.parametrize("name", D.task_names("kl_divergence"))
 def test_kl_tasks_by_monte_carlo(name):
     task = D.task(name)
+    if isinstance(task, D.Quantized):  # E_p[log P(cell) / Q(cell)], cells by scipy's CDF
+        (step,) = task.resolution
+        x_p, _ = task.sample(N, random_state=6, n_q=1)
+        k = np.round(x_p / step).astype(int)
+        cells = np.arange(k.min(), k.max() + 1)
+        p, q = (
+            cdf_cells(cells, t.mean[0], math.sqrt(t.cov[0, 0]), step)
+            for t in (task.task.p, task.task.q)
+        )
+        _within_five_standard_errors(np.log(p / q)[k - k.min()], task.truth())
+        return
     x_p, _ = task.sample(N, random_state=6, n_q=1)
     p = stats.multivariate_normal(task.p.mean, task.p.cov)
     q = stats.multivariate_normal(task.q.mean, task.q.cov)
