@@ -213,8 +213,8 @@ class Explanation:
 
     def __str__(self) -> str:
         lines = [f"{self.quantity} by method {self.method!r}"]
-        for name, readings in self.readings.items():
-            shown = "; ".join(str(r) for r in readings) or "(no column left)"
+        for name in {**self.readings, **self.dropped}:
+            shown = "; ".join(str(r) for r in self.readings.get(name, ())) or "(no column left)"
             lines.append(f"  {name}: {shown}")
             if self.dropped.get(name):
                 lines.append(f"    constant columns left out: {self.dropped[name]}")
@@ -353,10 +353,9 @@ def prepare(quantity: str, method: str, options: dict, **raw) -> Problem:
     seed = int(as_generator(random_state).integers(2**63))
     requested = None if method == "auto" else lookup(method, quantity)
     if requested is not None and requested.data == "discrete":
-        readings, dropped = dict.fromkeys(samples, ()), {}  # every value a symbol
-    else:
-        readings = read_arguments(quantity, samples, column_kinds)
-        samples, readings, dropped = _without_constants(quantity, samples, readings)
+        column_kinds = "symbols"  # a discrete method takes every value as a symbol
+    readings = read_arguments(quantity, samples, column_kinds)
+    samples, readings, dropped = _without_constants(quantity, samples, readings)
     if quantity == "conditional_mutual_information" and samples["z"].shape[1] == 0:
         quantity = "mutual_information"  # I(X; Y | constant) = I(X; Y)
         del samples["z"], readings["z"]
@@ -372,7 +371,9 @@ def prepare(quantity: str, method: str, options: dict, **raw) -> Problem:
     n_dithers = check_dithers(_default_dithers(chosen) if n_dithers is None else n_dithers)
     if "readings" in inspect.signature(implementation).parameters:
         implementation = partial(implementation, readings=tuple(readings.values()))
-    arrays = tuple(_for_method(array, label, chosen) for label, array in samples.items())
+    arrays = tuple(
+        _for_method(array, label, chosen, readings[label]) for label, array in samples.items()
+    )
     takes_seed = "random_state" in _keyword_options(implementation)
     return Problem(
         quantity,
@@ -450,7 +451,7 @@ def _without_constants(quantity: str, samples: dict, readings: dict):
                 )
     kept, dropped = {}, {}
     for name, array in samples.items():
-        keep = [j for j, r in enumerate(readings[name]) if not _is_constant(r)]
+        keep = [j for j, r in enumerate(readings[name]) if not r.constant]
         if len(keep) < array.shape[1]:
             dropped[name] = [j for j in range(array.shape[1]) if j not in keep]
         kept[name] = keep
@@ -459,10 +460,6 @@ def _without_constants(quantity: str, samples: dict, readings: dict):
     samples = {name: samples[name][:, kept[name]] for name in samples}
     readings = {name: tuple(readings[name][j] for j in kept[name]) for name in samples}
     return samples, readings, dropped
-
-
-def _is_constant(reading) -> bool:
-    return reading.kind == "constant" or (reading.kind == "symbols" and reading.levels == 1)
 
 
 def _has_empty_variable(quantity: str, samples: dict) -> bool:
@@ -496,8 +493,14 @@ def check_dithers(value) -> int:
     return int(value)
 
 
-def _for_method(samples: np.ndarray, name: str, method: Method) -> np.ndarray:
-    return as_continuous(samples, name, method.name) if method.data == "continuous" else samples
+def _for_method(samples: np.ndarray, name: str, method: Method, readings) -> np.ndarray:
+    """The samples as the method takes them: numbers as float64 for a continuous method
+    (object columns read as numbers included; symbols refused), else as they are."""
+    if method.data != "continuous":
+        return samples
+    if samples.dtype.kind == "O" and all(r.numeric for r in readings):
+        return samples.astype(np.float64)
+    return as_continuous(samples, name, method.name)
 
 
 def _keyword_options(implementation) -> list[str]:

@@ -115,11 +115,6 @@ def _kinds(args, columns: dict) -> dict:
     return kinds
 
 
-def _target_is_discrete(kinds: dict, target: str) -> bool | None:
-    """``discrete_target`` from ``--kind`` of the target: symbols or numbers, else read."""
-    return None if target not in kinds else kinds[target] == "symbols"
-
-
 def run_mi(args) -> None:
     columns = read_csv(args.file, args.dropna)
     kinds = _kinds(args, columns)
@@ -147,7 +142,7 @@ def run_mi(args) -> None:
         _frame(columns, names),
         columns[args.target],
         args.method,
-        discrete_target=_target_is_discrete(kinds, args.target),
+        target_kind=kinds.get(args.target, "auto"),
         column_kinds={name: kinds[name] for name in names if name in kinds},
         **options,
     )
@@ -186,6 +181,8 @@ def _uncertainty_cells(args, pair: tuple, columns: dict, kinds: dict, base: floa
             [as_samples(column, "x"), as_samples(target, "y")],
             column_kinds=given,
         )
+    if method == "constant":  # a constant target: MI exactly 0, nothing to resample
+        return ["—"] * (args.ci + args.test)
     options = {"k": args.neighbors} if method in _K_NN else {}
     options["column_kinds"] = given
     cells = []
@@ -214,19 +211,17 @@ def run_select(args) -> None:
     columns = read_csv(args.file, args.dropna)
     kinds = _kinds(args, columns)
     names = _features(columns, args.target, args.file)
-    target = columns[args.target]
-    if args.target in kinds:  # the selector reads y by itself: give it as it is to be read
-        target = target.astype(str) if kinds[args.target] == "symbols" else target.astype(float)
     selector = MutualInfoSelector(
         args.k,
         args.criterion,
         args.method,
         n_neighbors=args.neighbors,
         column_kinds={name: kinds[name] for name in names if name in kinds},
+        target_kind=kinds.get(args.target, "auto"),
         n_jobs=args.jobs,
         random_state=0,
         alpha=args.alpha,
-    ).fit(_frame(columns, names), target)
+    ).fit(_frame(columns, names), columns[args.target])
     scale = math.log(2) if args.bits else 1.0
     unit = "bits" if args.bits else "nats"
     print(f"| rank | column | {args.criterion} ({unit}) | MI with {args.target} ({unit}) |")

@@ -42,18 +42,23 @@ def as_samples(x, name: str) -> np.ndarray:
             f"{name} contains NaN or infinite values ({int((~np.isfinite(array)).sum())} of "
             f"{array.size}); remove or impute them first"
         )
+    if array.dtype.kind == "O":
+        missing = sum(1 for v in array.flat if _is_missing(v))
+        if missing:
+            raise ValueError(
+                f"{name} contains missing values (None or NaN: {missing} of {array.size}); "
+                "remove or impute them first"
+            )
     return array
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, Real) and not math.isfinite(float(value)))
 
 
 def is_discrete(samples: np.ndarray) -> bool:
     """True for symbols (bool, integer, string or object dtype); floats are measurements."""
     return samples.dtype.kind in _DISCRETE_KINDS
-
-
-def has_ties(samples: np.ndarray) -> bool:
-    """True if some column holds a value twice (exact duplicates). ``O(n log n)`` per column."""
-    ordered = np.sort(samples, axis=0)
-    return bool((ordered[1:] == ordered[:-1]).any())
 
 
 def as_continuous(samples: np.ndarray, name: str, method: str) -> np.ndarray:
@@ -107,6 +112,15 @@ def check_no_constant_column(samples: np.ndarray, name: str, why: str) -> None:
     constant = np.flatnonzero(np.ptp(samples, axis=0) == 0)
     if constant.size:
         raise ValueError(f"{name} has a constant column ({int(constant[0])}): {why}")
+
+
+def power_of_two_scale(x: np.ndarray) -> float:
+    """The largest magnitude in ``x`` rounded down to a power of two (1 for zeros):
+    dividing by it is exact in floating point and the same for every column (so a k-NN
+    estimate, which depends on the metric, is unchanged), and it brings samples from 1e-300
+    to 1e300 to magnitudes near 1, where distances neither overflow nor underflow."""
+    magnitude = float(np.abs(x).max())
+    return float(np.exp2(np.floor(np.log2(magnitude)))) if magnitude > 0 else 1.0
 
 
 def standardized(x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
@@ -176,8 +190,20 @@ def _column_codes(column: np.ndarray) -> tuple[np.ndarray, int]:
         span = int(column.max()) - low + 1
         if span <= _dense_limit(column.size):
             return _compact(column.astype(np.int64) - low, span)
-    unique, inverse = np.unique(column, return_inverse=True)
+    try:
+        unique, inverse = np.unique(column, return_inverse=True)
+    except TypeError:  # symbols of several types (strings beside numbers): no common order
+        return _factorized(column)
     return inverse.reshape(-1), unique.size
+
+
+def _factorized(column: np.ndarray) -> tuple[np.ndarray, int]:
+    """Codes of objects that cannot be sorted together, ordered by type name then value's
+    ``repr`` (deterministic); ``1`` and ``"1"`` stay two symbols. ``O(n)`` hashing."""
+    values = column.tolist()
+    distinct = sorted(set(values), key=lambda v: (type(v).__name__, repr(v)))
+    code = {value: i for i, value in enumerate(distinct)}
+    return np.array([code[v] for v in values], dtype=np.int64), len(distinct)
 
 
 def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, int]:

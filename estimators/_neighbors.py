@@ -161,19 +161,15 @@ def radius_and_counts(spaces: list[np.ndarray | PreparedSpace], radius_of, *, st
     """``(radius, counts per space)``: the spaces are prepared in worker threads while
     ``radius_of()`` runs in the caller's thread, then counted in parallel (numpy's sorts and
     searches and the trees release the GIL); below :data:`SERIAL_BELOW` rows, one after
-    another in this thread (hand-offs would cost more than they save).
-
-    ``radius_of`` returns ``(radius, spaces)``: the spaces it measured, which may be jittered
-    copies of the given ones (then they are prepared anew).
+    another in this thread (hand-offs would cost more than they save). ``radius_of()``
+    returns the radius of every row.
     """
     if _rows(spaces[0]) < SERIAL_BELOW:
-        radius, measured = radius_of()
-        return radius, [count_within(space, radius, strict=strict) for space in measured]
+        radius = radius_of()
+        return radius, [count_within(space, radius, strict=strict) for space in spaces]
     with ThreadPoolExecutor(max_workers=max(1, min(len(spaces), os.cpu_count() or 1))) as pool:
         prepared = [pool.submit(prepare_space, space) for space in spaces]
-        radius, measured = radius_of()
-        if measured[0] is not spaces[0]:
-            prepared = [pool.submit(prepare_space, space) for space in measured]
+        radius = radius_of()
         return radius, list(
             pool.map(lambda ready: count_prepared(ready.result(), radius, strict=strict), prepared)
         )

@@ -7,20 +7,26 @@ reading (:func:`estimators.explain` prints it; ``column_kinds`` overrides it). P
 ==========  ==========================================================  =====================
 kind        recognised by                                               estimated as
 ==========  ==========================================================  =====================
-symbols     bool, string, object and categorical columns; integer       the discrete family;
-            columns with at most :data:`MAX_SYMBOL_LEVELS` distinct     labels in the k-NN
-            values                                                      estimators
-constant    numbers with one distinct value                             MI 0; entropy: error
-continuous  numbers with no value repeated, or ties that are neither    as they are
-            on a grid nor atoms (incidental)
+symbols     bool and string columns, objects other than numbers         the discrete family;
+            (pandas categoricals of strings), integer columns with at   labels in the k-NN
+            most :data:`MAX_SYMBOL_LEVELS` distinct values (one value:  estimators
+            a constant symbol, entropy 0)
+constant    numbers (not integer codes) with one distinct value         MI 0; entropy: error
+continuous  numbers with no repeated value, or only incidental ties     as they are
+            (no grid, no value :data:`ATOM_MIN` times)
 quantized   numbers with repeated values on a regular grid              the dequantized
-            ``a + m delta`` (below); float16/float32 columns with       variable ``Q + U``
-            ties, no grid and no atom: on the cells of their format
-atoms       numbers with repeated values off any grid: the values seen  the atom indicator
-            at least :data:`ATOM_MIN` times and on at least             and the continuous
-            :data:`ATOM_SHARE` of the rows (zero-inflated, censored),   part, kept apart
-            the rest the continuous part
+            ``a + m delta`` (below); float16/float32 columns with ties  variable ``Q + U``
+            off any grid and no atom, on their format's cells; more
+            than :data:`MAX_ATOMS` values repeated off any grid, on the
+            cells between those values (an irregular quantizer)
+atoms       numbers off any grid with 1 to :data:`MAX_ATOMS` values     the atom indicator
+            seen at least :data:`ATOM_MIN` times (float16/32: and on    and the continuous
+            :data:`ATOM_SHARE` of the rows): zero-inflated, censored,   part, kept apart
+            special codes; the rest is the continuous part
 ==========  ==========================================================  =====================
+
+Numbers held in an object array (a pandas column of mixed dtypes) are numbers; integers are
+read exactly, also beyond float64's 2^53.
 
 **Quantized** values ``Q`` are estimated as ``Q + U``, ``U`` uniform on ``Q``'s cell
 (:func:`dequantize`; the uniform dequantization of Uria, Murray & Larochelle 2013 and Theis,
@@ -64,8 +70,10 @@ from ._kernels import has_repeats
 
 KINDS = ("symbols", "quantized", "atoms", "continuous")
 MAX_SYMBOL_LEVELS = 32  # integer columns with more distinct values are numbers, not codes
+MAX_ATOMS = 10  # more values repeated off any grid than this: an irregular quantizer
+BETWEEN_VALUES = "between values"  # cells of an irregular quantizer: half-way to neighbours
 ATOM_MIN = 3  # a number seen this often off any grid is an atom (float64 ties never happen)
-ATOM_SHARE = 0.01  # ... and holds at least this share of the rows
+ATOM_SHARE = 0.01  # ... and, in a float16/float32 column, on at least this share of the rows
 GRID_TOLERANCE = 1e-3  # a value within this many steps of a grid point is on the grid
 ROWS_ON_GRID = 0.99  # a grid holds at least this share of the rows ...
 VALUES_ON_GRID = 0.9  # ... and of the distinct values
@@ -85,7 +93,10 @@ class ColumnReading:
     kind: str
     levels: int
     resolution: float | None = None  # grid step: quantized, or numeric symbols on a grid
-    cells: str | None = None  # quantized on a floating-point format's cells: its name
+    cells: str | None = None  # cells other than a regular grid: a float format's name, or
+    #                           "between values" (half-way to the neighbouring values)
+    values: np.ndarray | None = None  # the distinct values, for cells "between values"
+    origin: float = 0.0  # subtracted before dithering (integers beyond float64's precision)
     atoms: np.ndarray | None = None  # atoms: the atom values, ascending
     atom_share: float = 0.0  # atoms: fraction of rows on an atom
     given: bool = False  # set by the caller rather than read
@@ -97,15 +108,20 @@ class ColumnReading:
         if self.kind == "atoms":
             shown = ", ".join(f"{a + 0.0:.6g}" for a in self.atoms[:3])
             more = ", ..." if len(self.atoms) > 3 else ""
-            return f"atoms ({shown}{more}: {self.atom_share:.0%} of rows) + continuous"
+            return f"atoms ({shown}{more}: {100 * self.atom_share:.3g} % of rows) + continuous"
         if self.kind == "symbols":
-            return f"symbols ({self.levels} levels)"
+            return f"symbols ({self.levels} level{'s' if self.levels != 1 else ''})"
         return self.kind
 
     @property
     def numeric(self) -> bool:
         """Whether the values are numbers a continuous method can use."""
         return self.kind != "symbols" or self.resolution is not None
+
+    @property
+    def constant(self) -> bool:
+        """One value only (a constant number, or a single symbol): no information."""
+        return self.kind == "constant" or (self.kind == "symbols" and self.levels == 1)
 
 
 def read_sample(samples: np.ndarray, name: str, given="auto") -> tuple[ColumnReading, ...]:
@@ -115,7 +131,7 @@ def read_sample(samples: np.ndarray, name: str, given="auto") -> tuple[ColumnRea
     one spec per column; a spec is ``"auto"``, a kind of :data:`KINDS`, or a positive number
     (quantized with that step).
     """
-    specs = _column_specs(given, samples.shape[1], name)
+    specs = column_specs(given, samples.shape[1], name)
     labels = [f"{name}[{j}]" if samples.shape[1] > 1 else name for j in range(len(specs))]
     jobs = [(samples[:, j], labels[j], spec) for j, spec in enumerate(specs)]
     if len(samples) < _THREADED_FROM or len(jobs) == 1:
@@ -124,7 +140,8 @@ def read_sample(samples: np.ndarray, name: str, given="auto") -> tuple[ColumnRea
         return tuple(pool.map(lambda job: _read(*job), jobs))
 
 
-def _column_specs(given, d: int, name: str) -> list:
+def column_specs(given, d: int, name: str) -> list:
+    """``given`` (one spec, or a sequence of one per column) as a list of ``d`` specs."""
     if isinstance(given, (str, Real)) and not isinstance(given, bool):
         return [given] * d
     try:
@@ -150,10 +167,9 @@ def _read(column: np.ndarray, label: str, spec) -> ColumnReading:
     if spec in ("auto", "continuous") and storage == "float" and not has_repeats(values):
         return ColumnReading("continuous", len(values), given=spec != "auto")
     distinct, counts = np.unique(values, return_counts=True)
-    precision = _precision(column)
     if spec == "auto":
-        return _read_numbers(distinct, counts, storage, column.dtype, precision)
-    return _given(spec, distinct, counts, precision, label)
+        return _read_numbers(distinct, counts, storage, column.dtype)
+    return _given(spec, distinct, counts, column.dtype, label)
 
 
 def _check_spec(spec, label: str) -> None:
@@ -187,52 +203,77 @@ def _storage(column: np.ndarray) -> str:
 def _symbols(column: np.ndarray, storage: str) -> ColumnReading:
     if storage == "symbols":
         return ColumnReading("symbols", symbol_codes(column[:, None])[1])
-    distinct, counts = np.unique(column.astype(np.float64), return_counts=True)
-    step = _grid_step(distinct, counts, _precision(column)) if distinct.size > 1 else 1.0
-    return ColumnReading("symbols", distinct.size, resolution=step)
+    distinct, counts = np.unique(_exact_numbers(column, storage), return_counts=True)
+    return _symbols_of_numbers(distinct, counts, column.dtype)
 
 
 def _as_numbers(column, storage: str, label: str, spec) -> np.ndarray:
+    """The column's numbers: integers as int64 (exact beyond 2^53), others as float64."""
     if storage == "symbols":
         raise TypeError(f"{label} holds symbols ({column.dtype}); it cannot be read as {spec!r}")
+    values = _exact_numbers(column, storage)
+    if values.dtype.kind == "f" and not np.isfinite(values).all():
+        raise ValueError(f"{label} contains NaN or infinite values; remove or impute them first")
+    return values
+
+
+def _exact_numbers(column: np.ndarray, storage: str) -> np.ndarray:
+    if storage == "integer":
+        try:
+            return np.ascontiguousarray(column, dtype=np.int64)
+        except OverflowError:  # Python integers beyond int64: as floats
+            pass
     return np.ascontiguousarray(column, dtype=np.float64)
 
 
-def _read_numbers(distinct, counts, storage: str, dtype, precision: float) -> ColumnReading:
+def _origin(distinct: np.ndarray) -> float:
+    """The smallest integer value, subtracted before dithering: a dither keeps its digits
+    whatever the magnitude (0 for floats)."""
+    return float(distinct[0]) if distinct.dtype.kind in "iu" else 0.0
+
+
+def _read_numbers(distinct, counts, storage: str, dtype) -> ColumnReading:
     levels = distinct.size
     if storage == "integer" and levels <= MAX_SYMBOL_LEVELS:
-        step = _grid_step(distinct, counts, 0.0) or 1.0
-        return ColumnReading("symbols", levels, resolution=step)
+        return _symbols_of_numbers(distinct, counts, dtype)
     if levels == 1:
         return ColumnReading("constant", 1)
     if counts.max() == 1:
         return ColumnReading("continuous", levels)
-    step = _grid_step(distinct, counts, precision)
+    step = _grid_step(distinct, counts, dtype)
     if step is not None:
-        return ColumnReading("quantized", levels, resolution=step)
-    atoms = _atoms(counts)
-    if atoms.any():
-        return _atoms_reading(distinct, counts, atoms)
-    if dtype.type in _NARROW_FLOATS:
-        return ColumnReading("quantized", levels, cells=dtype.name)
+        return ColumnReading("quantized", levels, resolution=step, origin=_origin(distinct))
+    narrow = dtype.name if dtype.type in _NARROW_FLOATS else None
+    atoms = _atom_candidates(counts, narrow is not None)
+    if 1 <= atoms.sum() <= MAX_ATOMS:
+        share = float(counts[atoms].sum() / counts.sum())
+        return ColumnReading("atoms", levels, cells=narrow, atoms=distinct[atoms], atom_share=share)
+    if narrow:
+        return ColumnReading("quantized", levels, cells=narrow)
+    if atoms.any():  # many repeated values off any regular grid: an irregular quantizer
+        return ColumnReading("quantized", levels, cells=BETWEEN_VALUES, values=distinct)
     return ColumnReading("continuous", levels)  # ties below ATOM_MIN copies: incidental
 
 
-def _atoms(counts: np.ndarray) -> np.ndarray:
-    """Which distinct values are atoms: seen at least :data:`ATOM_MIN` times and on at
-    least :data:`ATOM_SHARE` of the rows (values tied less often, as coarse float formats
-    tie, are incidental ties of a continuous variable)."""
-    return counts >= max(ATOM_MIN, math.ceil(ATOM_SHARE * counts.sum()))
+def _symbols_of_numbers(distinct, counts, dtype) -> ColumnReading:
+    """Numbers read as symbols, with the grid a continuous method dithers them on."""
+    step = _grid_step(distinct, counts, dtype) if distinct.size > 1 else 1.0
+    return ColumnReading("symbols", distinct.size, resolution=step, origin=_origin(distinct))
 
 
-def _atoms_reading(distinct, counts, atoms) -> ColumnReading:
-    share = float(counts[atoms].sum() / counts.sum())
-    return ColumnReading("atoms", distinct.size, atoms=distinct[atoms], atom_share=share)
+def _atom_candidates(counts: np.ndarray, narrow: bool) -> np.ndarray:
+    """Values seen at least :data:`ATOM_MIN` times (in a float16/float32 column, where a
+    coarse format ties values by chance, also on :data:`ATOM_SHARE` of the rows)."""
+    least = ATOM_MIN
+    if narrow:
+        least = max(least, math.ceil(ATOM_SHARE * counts.sum()))
+    return counts >= least
 
 
-def _given(spec, distinct, counts, precision: float, label: str) -> ColumnReading:
+def _given(spec, distinct, counts, dtype, label: str) -> ColumnReading:
     """The reading the caller asked for, checked against the values."""
     levels = distinct.size
+    narrow = dtype.name if dtype.type in _NARROW_FLOATS else None
     if spec == "continuous":
         return ColumnReading("continuous" if levels > 1 else "constant", levels, given=True)
     if spec == "atoms":
@@ -241,34 +282,53 @@ def _given(spec, distinct, counts, precision: float, label: str) -> ColumnReadin
             return ColumnReading("constant" if levels == 1 else "continuous", levels, given=True)
         share = float(counts[repeated].sum() / counts.sum())
         return ColumnReading(
-            "atoms", levels, atoms=distinct[repeated], atom_share=share, given=True
+            "atoms", levels, cells=narrow, atoms=distinct[repeated], atom_share=share, given=True
         )
     if levels == 1:
         raise ValueError(f"{label} is constant: it has no resolution to read it as quantized")
-    step = _grid_step(distinct, counts, precision) if spec == "quantized" else float(spec)
-    if step is None:
-        raise ValueError(
-            f"no regular grid found in the values of {label} (its {levels} distinct values are "
-            "not integer multiples of one step); give the resolution as a number instead"
-        )
-    on = _on_grid(distinct, float(distinct[np.argmax(counts)]), step, precision)
+    if spec == "quantized":
+        return _given_quantized(distinct, counts, dtype, label)
+    step = float(spec)
+    values, precision = _grid_inputs(distinct, dtype)
+    on = _on_grid(values, float(values[np.argmax(counts)]), step, precision)
     if on is None or not _holds(on, counts):
         raise ValueError(
             f"the values of {label} are not on a grid of step {step!r} (smallest gap "
-            f"{float(np.diff(distinct).min()):.6g})"
+            f"{float(np.diff(values).min()):.6g})"
         )
-    return ColumnReading("quantized", levels, resolution=step, given=True)
+    return ColumnReading("quantized", levels, resolution=step, origin=_origin(distinct), given=True)
 
 
-def _precision(column: np.ndarray) -> float:
-    """Relative rounding error of the column's storage: 0 for integers, float64's for
-    numbers held in an object array."""
-    if column.dtype.kind in "iu":
-        return 0.0
-    return float(np.finfo(column.dtype if column.dtype.kind == "f" else np.float64).eps)
+def _given_quantized(distinct, counts, dtype, label: str) -> ColumnReading:
+    """``column_kinds="quantized"``: the regular grid; else a float16/32 format's cells;
+    else, where values repeat, the cells between values; else an error."""
+    levels = distinct.size
+    step = _grid_step(distinct, counts, dtype)
+    if step is not None:
+        return ColumnReading(
+            "quantized", levels, resolution=step, origin=_origin(distinct), given=True
+        )
+    if dtype.type in _NARROW_FLOATS:
+        return ColumnReading("quantized", levels, cells=dtype.name, given=True)
+    if counts.max() > 1:
+        return ColumnReading("quantized", levels, cells=BETWEEN_VALUES, values=distinct, given=True)
+    raise ValueError(
+        f"no regular grid found in the values of {label} (its {levels} distinct values are "
+        "not integer multiples of one step, and none repeats); give the resolution as a "
+        "number instead"
+    )
 
 
-def _grid_step(distinct: np.ndarray, counts: np.ndarray, precision: float) -> float | None:
+def _grid_inputs(distinct: np.ndarray, dtype) -> tuple[np.ndarray, float]:
+    """``(values, relative precision)`` for the grid search: integers as exact float offsets
+    from the smallest (precision 0), floats as they are with their format's precision
+    (float64's for numbers held in an object array)."""
+    if distinct.dtype.kind in "iu":
+        return (distinct - distinct[0]).astype(np.float64), 0.0
+    return distinct, float(np.finfo(dtype if dtype.kind == "f" else np.float64).eps)
+
+
+def _grid_step(distinct: np.ndarray, counts: np.ndarray, dtype) -> float | None:
     """The step of the regular grid that holds the column's values, or None: the largest
     candidate step (each of the smallest distinct gaps between values, over ``m <= 12``)
     whose grid, anchored at the most common value, holds at least :data:`ROWS_ON_GRID` of
@@ -277,13 +337,14 @@ def _grid_step(distinct: np.ndarray, counts: np.ndarray, precision: float) -> fl
     point; refined as the median step the values on it imply. A few values written with more
     digits than the rest (``9.899999`` among two-decimal values) do not make a grid finer.
     """
-    if distinct.size < 2:
+    values, precision = _grid_inputs(distinct, dtype)
+    if values.size < 2:
         return None
-    anchor = float(distinct[np.argmax(counts)])
-    for step in _candidate_steps(distinct, precision):
-        on = _on_grid(distinct, anchor, step, precision)
+    anchor = float(values[np.argmax(counts)])
+    for step in _candidate_steps(values, precision):
+        on = _on_grid(values, anchor, step, precision)
         if on is not None and _holds(on, counts):
-            offsets = distinct[on] - anchor
+            offsets = values[on] - anchor
             multiples = np.rint(offsets / step)
             away = multiples != 0
             return float(np.median(offsets[away] / multiples[away]))
@@ -328,11 +389,15 @@ def _holds(on: np.ndarray, counts: np.ndarray) -> bool:
 def needs_dither(readings, *, symbols: bool = False) -> bool:
     """Whether some column is dithered by :func:`dequantize` (``symbols``: numeric symbol
     columns too, as a continuous method needs)."""
-    return any(r.kind == "quantized" or (symbols and _dithered_symbols(r)) for r in readings)
+    return any(_dithered(r, symbols) for r in readings)
 
 
-def _dithered_symbols(reading: ColumnReading) -> bool:
-    return reading.kind == "symbols" and reading.resolution is not None
+def _dithered(reading: ColumnReading, symbols: bool) -> bool:
+    if reading.kind == "atoms":
+        return reading.cells is not None  # a float16/32 continuous part, on its format's cells
+    if reading.kind == "symbols":
+        return symbols and reading.resolution is not None
+    return reading.kind == "quantized"
 
 
 def dequantize(
@@ -340,31 +405,50 @@ def dequantize(
 ) -> np.ndarray:
     """``samples`` with every quantized column (and, with ``symbols``, every numeric symbol
     column on a grid) replaced by ``Q + U``, ``U`` uniform on ``Q``'s cell: the regular
-    grid's ``(-delta/2, delta/2)``, or half-way to the neighbouring values of the column's
-    floating-point format. Other columns are returned as they are."""
-    dithered = [
-        j
-        for j, r in enumerate(readings)
-        if r.kind == "quantized" or (symbols and _dithered_symbols(r))
-    ]
+    grid's ``(-delta/2, delta/2)`` (after subtracting the reading's origin), half-way to the
+    neighbouring values of a float16/32 format, or half-way to the neighbouring distinct
+    values of an irregular quantizer. The continuous part of a float16/32 atom column is
+    dithered on its format's cells, its atoms kept. Other columns are returned as they are.
+    """
+    dithered = [j for j, r in enumerate(readings) if _dithered(r, symbols)]
     if not dithered:
         return samples
     out = samples.astype(np.float64) if samples.dtype.kind != "O" else samples.copy()
     for j in dithered:
-        out[:, j] = _dithered(samples[:, j], readings[j], rng)
+        out[:, j] = _dithered_column(samples[:, j], readings[j], rng)
     return out
 
 
-def _dithered(column: np.ndarray, reading: ColumnReading, rng) -> np.ndarray:
-    if reading.cells is not None:
-        stored = column.astype(reading.cells)
-        below = np.nextafter(stored, np.asarray(-np.inf, stored.dtype)).astype(np.float64)
-        above = np.nextafter(stored, np.asarray(np.inf, stored.dtype)).astype(np.float64)
-        low = (stored.astype(np.float64) + below) / 2
-        high = (stored.astype(np.float64) + above) / 2
-        return low + (high - low) * rng.random(len(column))
+def _dithered_column(column: np.ndarray, reading: ColumnReading, rng) -> np.ndarray:
+    uniform = rng.random(len(column))
+    if reading.resolution is not None:  # a regular grid
+        shifted = (_exact_numbers(column, _storage(column)) - reading.origin).astype(np.float64)
+        return shifted + reading.resolution * (uniform - 0.5)
     values = column.astype(np.float64)
-    return values + reading.resolution * (rng.random(len(column)) - 0.5)
+    low, high = _cell_bounds(column, reading)
+    dithered = low + (high - low) * uniform
+    if reading.kind == "atoms":
+        return np.where(np.isin(values, reading.atoms), values, dithered)
+    return dithered
+
+
+def _cell_bounds(column: np.ndarray, reading: ColumnReading) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's cell other than a regular grid's: half-way to the neighbouring numbers
+    of its float format, or to the neighbouring distinct values (the outermost cells as wide
+    on both sides)."""
+    if reading.cells != BETWEEN_VALUES:
+        stored = column.astype(reading.cells)
+        neighbours = [
+            np.nextafter(stored, np.asarray(side, stored.dtype)) for side in (-np.inf, np.inf)
+        ]
+        values = stored.astype(np.float64)
+        below, above = (np.where(np.isfinite(n), n, stored).astype(np.float64) for n in neighbours)
+        return (values + below) / 2, (values + above) / 2
+    levels = reading.values.astype(np.float64)
+    edges = (levels[1:] + levels[:-1]) / 2
+    edges = np.concatenate(([2 * levels[0] - edges[0]], edges, [2 * levels[-1] - edges[-1]]))
+    at = np.searchsorted(levels, column.astype(np.float64))
+    return edges[at], edges[at + 1]
 
 
 # --- encoding for the mixed-kind k-NN estimators ------------------------------------------------
@@ -391,42 +475,44 @@ def encode(blocks: list[np.ndarray], readings: list[tuple[ColumnReading, ...]]):
         for b, block in enumerate(blocks)
         for j in range(block.shape[1])
     ]
-    scaled = {(b, j): _scaled_part(values, r) for b, j, values, r in columns}
+    labels = {(b, j): column_labels(values, r) for b, j, values, r in columns}
+    scaled = {(b, j): _scaled_part(values, r, labels[b, j]) for b, j, values, r in columns}
     spread = max((float(np.ptp(v[m])) for v, m in scaled.values() if m.any()), default=0.0)
     spacing = 2 * spread + 1
     encoded = [np.empty((len(block), block.shape[1])) for block in blocks]
-    labels = []
-    for b, j, values, reading in columns:
-        coordinate, label = _encoded_column(values, reading, scaled[b, j], spacing)
-        encoded[b][:, j] = coordinate
-        if label is not None:
-            labels.append((label, int(label.max()) + 1))
-    strata = joint_codes(*labels)[0] if labels else None
+    for b, j, _, reading in columns:
+        encoded[b][:, j] = _encoded_column(reading, labels[b, j], scaled[b, j], spacing)
+    coded = [(label, int(label.max()) + 1) for label in labels.values() if label is not None]
+    strata = joint_codes(*coded)[0] if coded else None
     return encoded, strata
 
 
-def _scaled_part(values: np.ndarray, reading: ColumnReading):
+def column_labels(column: np.ndarray, reading: ColumnReading) -> np.ndarray | None:
+    """A column's label per row: its symbol code, which atom it is on (``1 ..``; 0 on the
+    continuous part), or None for a column without symbols or atoms."""
+    if reading.kind == "symbols":
+        return symbol_codes(column[:, None])[0]
+    if reading.kind == "atoms":
+        values = column.astype(np.float64)
+        on_atom = np.isin(values, reading.atoms)
+        return np.where(on_atom, np.searchsorted(reading.atoms, values) + 1, 0)
+    return None
+
+
+def _scaled_part(values: np.ndarray, reading: ColumnReading, label):
     """``(scaled values, mask of the continuous rows)`` of one column."""
     if reading.kind == "symbols":
         return np.zeros(len(values)), np.zeros(len(values), dtype=bool)
-    numbers = values.astype(np.float64)
-    continuous = (
-        ~np.isin(numbers, reading.atoms)
-        if reading.kind == "atoms"
-        else np.ones(len(numbers), dtype=bool)
-    )
-    return standardized(numbers[:, None], continuous)[:, 0], continuous
+    continuous = np.ones(len(values), dtype=bool) if label is None else label == 0
+    return standardized(values.astype(np.float64)[:, None], continuous)[:, 0], continuous
 
 
-def _encoded_column(values, reading: ColumnReading, scaled, spacing: float):
-    """``(coordinate, label or None)`` of one column (see :func:`encode`)."""
+def _encoded_column(reading: ColumnReading, label, scaled, spacing: float) -> np.ndarray:
+    """One column's coordinate (see :func:`encode`)."""
     numbers, continuous = scaled
     if reading.kind == "symbols":
-        codes, _ = symbol_codes(values[:, None])
-        return codes * spacing, codes
-    if reading.kind != "atoms":
-        return numbers, None
-    atom_of = np.searchsorted(reading.atoms, values.astype(np.float64))
-    label = np.where(continuous, 0, atom_of + 1)
+        return label * spacing
+    if label is None:
+        return numbers
     top = float(numbers[continuous].max()) if continuous.any() else 0.0
-    return np.where(continuous, numbers, top + label * spacing), label
+    return np.where(continuous, numbers, top + label * spacing)

@@ -42,8 +42,8 @@ from ._inputs import (
     as_continuous,
     check_min_samples,
     check_no_constant_column,
-    is_discrete,
     joint_codes,
+    power_of_two_scale,
     standardized,
     symbol_codes,
 )
@@ -61,7 +61,7 @@ from ._neighbors import (
     prepare_space,
     radius_and_counts,
 )
-from ._reading import encode, is_labelled, read_sample
+from ._reading import column_labels, encode, is_labelled
 from ._registry import register
 from .discrete import coded_entropy
 
@@ -215,16 +215,20 @@ def _entropy(x, *, k=3, metric="euclidean") -> float:
     check_no_constant_column(
         x, "x", "its differential entropy is -inf; drop it or use a discrete method"
     )
-    eps = kth_neighbor_distances(x, k, p)
+    scale = power_of_two_scale(x)  # h(X / s) = h(X) - d log s, from 1e-300 to 1e300
+    eps = kth_neighbor_distances(x / scale, k, p)
     _refuse_zero_distances(eps, "x", k)
     n, d = x.shape
-    return float(digamma(n) - digamma(k) + _log_unit_ball(d, p) + d * np.mean(np.log(eps)))
+    h = digamma(n) - digamma(k) + _log_unit_ball(d, p) + d * np.mean(np.log(eps))
+    return float(h + d * math.log(scale))
 
 
 def _kl(x_p, x_q, *, k=3, metric="euclidean") -> float:
     p = _metric(metric)
     _check_k(k, x_p, "x_p", "knn")
     check_min_samples(x_q, "x_q", k, "knn")
+    scale = power_of_two_scale(np.vstack((x_p, x_q)))  # KL does not change with scale
+    x_p, x_q = x_p / scale, x_q / scale
     rho = kth_neighbor_distances(x_p, k, p)
     _refuse_zero_distances(rho, "x_p", k)
     nu = kth_distances_to(x_p, x_q, k, p)
@@ -242,7 +246,7 @@ def _refuse_zero_distances(distances: np.ndarray, name: str, k: int) -> None:
     raise ValueError(
         f"{name} has rows repeated more than k = {k} times (a k-th neighbour at distance 0: "
         "an atom, whose differential entropy is -inf); read the column as 'atoms' or "
-        "'quantized' (method='auto' does), or use a discrete method"
+        "'quantized' (column_kinds), or use a discrete method"
     )
 
 
@@ -305,15 +309,15 @@ def atom_rule_counts(joint: np.ndarray, spaces: list, k: int, strata=None):
             sizes = np.bincount(strata)[strata]
             radius, k_i = _same_label_radius(joint, np.minimum(k, sizes - 1))
         found["k_i"] = k_i
-        return radius, spaces
+        return radius
 
     _, counts = radius_and_counts(spaces, radius_of, strict=True)
     return found["k_i"], [c + 1 for c in counts]
 
 
-def _mi_ross(x, y, *, k=3, standardize=True) -> float:
-    if is_discrete(x) and not is_discrete(y):
-        x, y = y, x
+def _mi_ross(x, y, *, k=3, standardize=True, readings) -> float:
+    if _all_symbols(readings[0]) and not _all_symbols(readings[1]):
+        x, y = y, x  # the labels go second
     x = as_continuous(x, "x", "ross")
     _check_k(k, x, "x", "ross")
     x = standardized(x) if standardize else x
@@ -322,6 +326,10 @@ def _mi_ross(x, y, *, k=3, standardize=True) -> float:
     if kept.sum() < 2:
         raise ValueError("method 'ross' needs labels that occur at least twice in y")
     return labelled_mutual_information(x[kept], labels[kept], k)
+
+
+def _all_symbols(readings) -> bool:
+    return all(r.kind == "symbols" for r in readings)
 
 
 def labelled_mutual_information(
@@ -419,15 +427,13 @@ def gao_mutual_information(joint: np.ndarray, marginals: list, k: int) -> float:
     return float(digamma(len(joint)) + mean_digamma(k_i) - mean_digamma(n_x) - mean_digamma(n_y))
 
 
-def _mi_mixed(x, y, *, k=3, readings=None) -> float:
+def _mi_mixed(x, y, *, k=3, readings) -> float:
     _check_k(k, x, "x", "mixed")
-    readings = readings or (read_sample(x, "x"), read_sample(y, "y"))
     return mixed_kind_mutual_information(x, y, readings, k)
 
 
-def _cmi_mixed(x, y, z, *, k=3, readings=None) -> float:
+def _cmi_mixed(x, y, z, *, k=3, readings) -> float:
     _check_k(k, x, "x", "mixed")
-    readings = readings or tuple(read_sample(s, n) for s, n in ((x, "x"), (y, "y"), (z, "z")))
     return mixed_kind_conditional_mutual_information(x, y, z, readings, k)
 
 
@@ -468,6 +474,11 @@ def mixed_kind_conditional_mutual_information(x, y, z, readings, k: int) -> floa
     return _frenzel_pompe(np.hstack(blocks), dim_x, dim_xy, k, strata)
 
 
+class FewStratifiedRows(ValueError):
+    """Too few rows share their symbols and atoms with another row for the mixed-kind
+    estimators: nothing to estimate from."""
+
+
 def _as_floats(*blocks: np.ndarray) -> list[np.ndarray]:
     """Numbers held in any dtype (integers, objects) as float64."""
     return [np.asarray(block, dtype=np.float64) for block in blocks]
@@ -481,7 +492,7 @@ def _stratified_encoding(blocks: list, readings, k: int):
     sizes = np.bincount(strata)[strata]
     kept = sizes > 1
     if kept.sum() <= k:
-        raise ValueError(
+        raise FewStratifiedRows(
             f"method 'mixed' needs more than k = {k} rows whose symbols (and atoms) occur "
             f"at least twice; {int(kept.sum())} of {len(strata)} rows do"
         )
@@ -490,10 +501,9 @@ def _stratified_encoding(blocks: list, readings, k: int):
     return [block[kept] for block in encoded], joint_codes((strata[kept], int(strata.max()) + 1))[0]
 
 
-def _entropy_mixed(x, *, k=3, metric="euclidean", readings=None) -> float:
+def _entropy_mixed(x, *, k=3, metric="euclidean", readings) -> float:
     """See :func:`mixed_entropy`."""
-    readings = readings[0] if readings else read_sample(x, "x")
-    strata, parts = _strata_and_parts(x, readings)
+    strata, parts = _strata_and_parts(x, readings[0])
     entropy = coded_entropy(strata, "miller-madow")
     for rows, columns in parts:
         if columns.size:
@@ -503,12 +513,11 @@ def _entropy_mixed(x, *, k=3, metric="euclidean", readings=None) -> float:
     return float(entropy)
 
 
-def _kl_mixed(x_p, x_q, *, k=3, metric="euclidean", readings=None) -> float:
+def _kl_mixed(x_p, x_q, *, k=3, metric="euclidean", readings) -> float:
     """``D(L_p || L_q) + sum_l P(L = l) D(p(X_c | l) || q(X_c | l))`` (see
     :func:`mixed_kl_divergence`); the strata come from the pooled samples' reading."""
     pooled = np.concatenate((x_p, x_q))
-    readings = readings[0] if readings else read_sample(pooled, "x_p and x_q")
-    strata, parts = _strata_and_parts(pooled, readings)
+    strata, parts = _strata_and_parts(pooled, readings[0])  # one reading for both
     n = len(x_p)
     frequencies = [
         np.bincount(s, minlength=int(strata.max()) + 1) for s in (strata[:n], strata[n:])
@@ -531,7 +540,7 @@ def _strata_and_parts(x: np.ndarray, readings):
     """Each row's stratum (the joint code of its symbols and atoms) and, per stratum,
     ``(rows, continuous columns)``: the columns that are neither symbols nor on an atom
     there."""
-    labels = [_column_labels(x[:, j], r) for j, r in enumerate(readings)]
+    labels = [column_labels(x[:, j], r) for j, r in enumerate(readings)]
     coded = [(lab, int(lab.max()) + 1) for lab in labels if lab is not None]
     strata = joint_codes(*coded)[0] if coded else np.zeros(len(x), dtype=np.int64)
     order = np.argsort(strata, kind="stable")
@@ -546,18 +555,6 @@ def _strata_and_parts(x: np.ndarray, readings):
         ]
         parts.append((rows, np.array(columns, dtype=np.intp)))
     return strata, parts
-
-
-def _column_labels(column: np.ndarray, reading) -> np.ndarray | None:
-    """A column's label per row: its symbol code, its atom (0 off the atoms), or None."""
-    if reading.kind == "symbols":
-        return symbol_codes(column[:, None])[0]
-    if reading.kind == "atoms":
-        values = column.astype(np.float64)
-        return np.where(
-            np.isin(values, reading.atoms), np.searchsorted(reading.atoms, values) + 1, 0
-        )
-    return None
 
 
 def _check_stratum(part: np.ndarray, k: int, name: str) -> None:

@@ -71,7 +71,7 @@ from . import _api
 from ._api import DEFAULT_DITHERS, check_dithers
 from ._inputs import as_samples, check_same_length, standardized, symbol_codes
 from ._neighbors import PreparedSpace, sorted_space
-from ._reading import KINDS, ColumnReading, dequantize, read_sample
+from ._reading import KINDS, ColumnReading, column_specs, dequantize, read_sample
 from ._registry import lookup
 from ._sparse import (
     SparseSymbols,
@@ -82,6 +82,7 @@ from ._sparse import (
 )
 from .gaussian import normal_scores
 from .knn import (
+    FewStratifiedRows,
     gao_mutual_information,
     labelled_conditional_mutual_information,
     labelled_mutual_information,
@@ -110,6 +111,7 @@ def mutual_info_scores(
     discrete_features="auto",
     discrete_target: bool | None = None,
     column_kinds="auto",
+    target_kind="auto",
     n_neighbors: int = 3,
     n_dithers: int = DEFAULT_DITHERS,
     base: float = math.e,
@@ -132,12 +134,14 @@ def mutual_info_scores(
         bool for all columns, or a boolean mask / indices of the discrete ones (symbols;
         the others are read as numbers, integer codes included).
     discrete_target : bool or None
-        None: ``y`` is read like a column; True: symbols; False: numbers.
+        None: ``y`` is read like a column (``target_kind``); True: symbols; False: numbers.
     column_kinds : "auto", str, number, sequence or dict
         How to read the columns, instead of ``discrete_features``: a spec of
         :func:`estimators.entropy`'s ``column_kinds`` (``"symbols"``, ``"quantized"``,
         ``"atoms"``, ``"continuous"``, or a resolution) for every column, one per column,
         or a dict from column (name for a DataFrame, else index) to spec.
+    target_kind : "auto", str or number
+        How to read ``y``, a spec as for one column (instead of ``discrete_target``).
     n_neighbors : int
         ``k`` of the k-NN estimators (scikit-learn's ``n_neighbors``).
     n_dithers : int
@@ -160,14 +164,18 @@ def mutual_info_scores(
     to prepare, then one 1+1-D estimate per column (see the module docstring).
     """
     check_base(base)
-    preparation = _Preparation(check_dithers(n_dithers), as_generator(random_state))
+    preparation = _Preparation.of(n_dithers, random_state)
+    X = _symbols_or_dense(X)
     if sparse.issparse(X):
-        scores = _sparse_scores(X, y, method, discrete_target, n_neighbors, preparation)
+        scores = _sparse_scores(
+            X, y, method, _target_spec(discrete_target, target_kind), n_neighbors, preparation
+        )
         return in_base(scores, base)
     columns, _ = _prepared_columns(
         X, "X", discrete_features, column_kinds, n_neighbors, preparation
     )
-    target = _prepared_target(y, len(columns[0].raw), discrete_target, n_neighbors, preparation)
+    target_spec = _target_spec(discrete_target, target_kind)
+    target = _prepared_target(y, len(columns[0].raw), target_spec, preparation)
     estimate = _pair_estimator(method, n_neighbors, random_state, preparation.n_dithers)
     scores = Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(estimate)(column, target) for column in columns
@@ -206,7 +214,8 @@ def mutual_info_matrix(
     pairs reuse that work, on ``n_jobs`` threads. Memory ``O(n d)``.
     """
     check_base(base)
-    preparation = _Preparation(check_dithers(n_dithers), as_generator(random_state))
+    preparation = _Preparation.of(n_dithers, random_state)
+    X = _symbols_or_dense(X)
     if sparse.issparse(X):
         return in_base(_sparse_matrix(X, method), base)
     columns, names = _prepared_columns(
@@ -275,8 +284,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         The estimator of relevance and redundancy, as in :func:`mutual_info_scores`.
     n_neighbors : int
         ``k`` of the k-NN estimators.
-    discrete_features, column_kinds, n_dithers :
-        How columns are read, as in :func:`mutual_info_scores`.
+    discrete_features, column_kinds, target_kind, n_dithers :
+        How columns and the target are read, as in :func:`mutual_info_scores`.
     beta : float
         The redundancy weight of ``"mifs"``.
     n_jobs : int or None
@@ -326,6 +335,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         n_neighbors: int = 3,
         discrete_features="auto",
         column_kinds="auto",
+        target_kind="auto",
         n_dithers: int = DEFAULT_DITHERS,
         beta: float = 1.0,
         n_jobs: int | None = None,
@@ -339,6 +349,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self.n_neighbors = n_neighbors
         self.discrete_features = discrete_features
         self.column_kinds = column_kinds
+        self.target_kind = target_kind
         self.n_dithers = n_dithers
         self.beta = beta
         self.n_jobs = n_jobs
@@ -363,9 +374,10 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             raise ValueError(
                 f"MutualInfoSelector needs at least 2 samples; got {checked.shape[0]} sample"
             )
+        checked = _symbols_or_dense(checked)
         data = X if frame else checked
-        preparation = _Preparation(check_dithers(self.n_dithers), as_generator(self.random_state))
-        target = _prepared_target(y, checked.shape[0], None, self.n_neighbors, preparation)
+        preparation = _Preparation.of(self.n_dithers, self.random_state)
+        target = _prepared_target(y, checked.shape[0], self.target_kind, preparation)
         if sparse.issparse(checked):
             greedy = _SparseGreedy(self, SparseSymbols(checked, "X"), target, preparation)
             return self._select(greedy)
@@ -461,18 +473,19 @@ class _Greedy:
     def relevance_pvalues(self) -> np.ndarray:
         """Permutation p-value of each feature's relevance (the target's rows permuted; the
         same permutations for every feature)."""
-        rng = self.preparation.rng
+        rng = self.preparation.rng(_TARGET_STREAM + 1)
         n, count = len(self.target.raw), self.selector.n_permutations
         null = np.column_stack(
-            [self._relevance_to(self._permuted_target(rng.permutation(n))) for _ in range(count)]
+            [self._relevance_to(self._permuted_target(rng.permutation(n), i)) for i in range(count)]
         )
         return np.array(
             [permutation_pvalue(s, row) for s, row in zip(self.relevance, null, strict=True)]
         )
 
-    def _permuted_target(self, order: np.ndarray) -> _Column:
+    def _permuted_target(self, order: np.ndarray, i: int) -> _Column:
         """The target with its rows permuted (read as before; redrawn if dithered)."""
-        return self.preparation.with_reading(self.target.raw[order], self.target.reading)
+        stream = _TARGET_STREAM + 2 + i
+        return self.preparation.with_reading(self.target.raw[order], self.target.reading, stream)
 
     def _relevance_to(self, target: _Column) -> np.ndarray:
         return self._parallel(lambda c: self.pair(c, target), self.columns)
@@ -594,7 +607,10 @@ class _ConditionalRelevance:
         (a continuous target: Frenzel–Pompe itself)."""
         blocks = [c.draw(i)[0][:, None] for c in (column, self.target, self.given)]
         readings = tuple((c.estimation_reading,) for c in (column, self.target, self.given))
-        return mixed_kind_conditional_mutual_information(*blocks, readings, self.k)
+        try:
+            return mixed_kind_conditional_mutual_information(*blocks, readings, self.k)
+        except FewStratifiedRows:
+            return 0.0  # no symbol repeats often enough: nothing to estimate from
 
 
 def _ranking(selected: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -636,7 +652,7 @@ class _SparseGreedy(_Greedy):
         return mutual_info_with_labels(self.symbols, labels, correction=self.correction)
 
     def relevance_pvalues(self) -> np.ndarray:
-        rng, n = self.preparation.rng, self.symbols.n_rows
+        rng, n = self.preparation.rng(_TARGET_STREAM + 1), self.symbols.n_rows
         null = np.column_stack(
             [
                 self._relevance_to(self.labels.codes[rng.permutation(n)])
@@ -661,6 +677,29 @@ class _SparseGreedy(_Greedy):
         )
 
 
+def _symbols_or_dense(X):
+    """A sparse X of integers (counts, codes, one-hot) stays sparse, to be read as symbols;
+    one holding other values holds measurements, each value its own symbol, so it is
+    densified and its columns read like any (``O(n d)`` memory; refused beyond
+    :data:`DENSE_LIMIT` cells)."""
+    if not sparse.issparse(X):
+        return X
+    data = sparse.csr_array(X).data
+    if data.dtype.kind != "f" or np.array_equal(data, np.round(data)):
+        return X
+    if X.shape[0] * X.shape[1] > DENSE_LIMIT:
+        raise ValueError(
+            f"a sparse X of shape {X.shape} holds non-integer values: its columns are "
+            f"measurements, read from a dense X, which would take more than {DENSE_LIMIT} "
+            "cells; round the values to counts, or select on a subset of the columns"
+        )
+    return X.toarray()
+
+
+#: cells of a sparse X of non-integer values that may be densified
+DENSE_LIMIT = 10**8
+
+
 def _sparse_correction(method: str) -> str:
     """The plug-in correction of ``method`` for sparse symbols."""
     corrections = {"auto": "miller-madow", "miller-madow": "miller-madow", "plugin": "plugin"}
@@ -678,16 +717,16 @@ def _sparse_labels(target: _Column):
     return prepare_labels(codes, len(codes))
 
 
-def _sparse_scores(X, y, method, discrete_target, n_neighbors, preparation) -> np.ndarray:
+def _sparse_scores(X, y, method, target_spec, n_neighbors, preparation) -> np.ndarray:
     """:func:`mutual_info_scores` of a sparse X (symbols): against discrete labels in
     ``O(nnz + n)`` all at once; against a continuous target one column at a time, each
     densified (``O(n)`` memory) and paired as a dense column would be."""
     symbols = SparseSymbols(X, "X")
-    target = _prepared_target(y, symbols.n_rows, discrete_target, n_neighbors, preparation)
+    target = _prepared_target(y, symbols.n_rows, target_spec, preparation)
     if target.kind in ("symbols", "constant"):
         correction = _sparse_correction(method)
         return mutual_info_with_labels(symbols, _sparse_labels(target), correction=correction)
-    estimate = _pair_estimator(method, n_neighbors, None, preparation.n_dithers)
+    estimate = _pair_estimator(method, n_neighbors, preparation.seed, preparation.n_dithers)
     return np.array(
         [estimate(_dense_column(symbols, j, preparation), target) for j in range(symbols.n_columns)]
     )
@@ -698,7 +737,8 @@ def _dense_column(symbols: SparseSymbols, j: int, preparation) -> _Column:
     rows, codes, _ = symbols.column(j)
     dense = np.zeros(symbols.n_rows, dtype=np.int64)
     dense[rows] = codes
-    return preparation.with_reading(dense, read_sample(dense[:, None], f"column {j}", "symbols")[0])
+    reading = read_sample(dense[:, None], f"column {j}", "symbols")[0]
+    return preparation.with_reading(dense, reading, j)
 
 
 def _sparse_matrix(X, method) -> np.ndarray:
@@ -738,7 +778,7 @@ class _Column:
     def kind(self) -> str:
         """How pairs use it: ``"symbols"``, ``"numbers"``, ``"atoms"`` or ``"constant"``."""
         reading = self.reading
-        if reading.kind == "constant" or (reading.kind == "symbols" and reading.levels == 1):
+        if reading.constant:
             return "constant"
         if reading.kind in ("symbols", "atoms"):
             return reading.kind
@@ -748,11 +788,6 @@ class _Column:
     def values(self) -> np.ndarray:
         """The first draw."""
         return self.draws[0]
-
-    @property
-    def order(self) -> np.ndarray:
-        """The rows in increasing value (numbers)."""
-        return self.spaces[0].order
 
     def draw(self, i: int) -> tuple[np.ndarray, PreparedSpace | None]:
         """Draw ``i`` (cycling: a column with one draw gives it for every ``i``)."""
@@ -769,32 +804,42 @@ _CONTINUOUS = ColumnReading("continuous", 0)
 
 @dataclass
 class _Preparation:
-    """How columns are read and prepared: ``n_dithers`` draws of each quantized column
-    from one generator (columns prepared in order: same seed, same draws)."""
+    """How columns are read and prepared: ``n_dithers`` draws of each quantized column,
+    each column from its own stream of ``seed`` (column ``j`` of X: stream ``j``), so the
+    draws depend neither on the order of preparation nor on the other columns."""
 
     n_dithers: int
-    rng: np.random.Generator
+    seed: int
 
-    def column(self, raw: np.ndarray, label: str, spec) -> _Column:
-        return self.with_reading(raw, _reading(raw, label, spec))
+    @classmethod
+    def of(cls, n_dithers, random_state) -> _Preparation:
+        return cls(check_dithers(n_dithers), int(as_generator(random_state).integers(2**63)))
 
-    def with_reading(self, raw: np.ndarray, reading: ColumnReading) -> _Column:
+    def rng(self, stream: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, stream])
+
+    def column(self, raw: np.ndarray, label: str, spec, stream: int) -> _Column:
+        return self.with_reading(raw, _reading(raw, label, spec), stream)
+
+    def with_reading(self, raw: np.ndarray, reading: ColumnReading, stream: int) -> _Column:
         column = _Column(reading, raw)
-        if column.kind == "constant":
-            return column
-        if column.kind == "symbols":
+        if column.kind in ("constant", "symbols"):  # a constant: one code, for DISR's tables
             codes = symbol_codes(raw[:, None])[0].astype(np.int64)
             return _Column(reading, raw, (codes,), (None,))
-        numbers = raw.astype(np.float64)
         if column.kind == "atoms":
-            return _Column(reading, raw, (numbers,), (None,))
+            draws = [dequantize(raw[:, None], (reading,), self.rng(stream))[:, 0]]
+            return _Column(reading, raw, (np.asarray(draws[0], dtype=np.float64),), (None,))
+        rng = self.rng(stream)
         count = self.n_dithers if reading.kind == "quantized" else 1
         draws = [
-            standardized(dequantize(numbers[:, None], (reading,), self.rng))[:, 0]
+            standardized(np.asarray(dequantize(raw[:, None], (reading,), rng), np.float64))[:, 0]
             for _ in range(count)
         ]
         spaces = tuple(sorted_space(v[:, None], np.argsort(v)) for v in draws)
         return _Column(reading, raw, tuple(draws), spaces)
+
+
+_TARGET_STREAM = 2**31  # the target's dithers; permutations come after it
 
 
 def _reading(raw: np.ndarray, label: str, spec) -> ColumnReading:
@@ -824,29 +869,37 @@ def _prepared_columns(X, name: str, discrete_features, column_kinds, n_neighbors
         labels = [f"column {i} of {name}" for i in range(len(raw))]
     n = check_same_length(**{f"column {i}": r for i, r in enumerate(raw)})
     specs = _column_specs(discrete_features, column_kinds, raw, names)
-    if n < 2 or (n <= n_neighbors and any(spec != "symbols" for spec in specs)):
+    columns = [
+        preparation.column(r[:, 0], label, spec, j)
+        for j, (r, label, spec) in enumerate(zip(raw, labels, specs, strict=True))
+    ]
+    measured = any(c.kind in ("numbers", "atoms") for c in columns)
+    if n < 2 or (n <= n_neighbors and measured):
         raise ValueError(
             f"{name} has n_samples = {n}; the k-NN estimators need more samples than "
             f"n_neighbors = {n_neighbors}"
         )
-    columns = [
-        preparation.column(r[:, 0], label, spec)
-        for r, label, spec in zip(raw, labels, specs, strict=True)
-    ]
     return columns, names
 
 
-def _prepared_target(y, n: int, discrete_target, n_neighbors, preparation) -> _Column:
+def _prepared_target(y, n: int, spec, preparation) -> _Column:
     target = as_samples(y, "y")
     if target.shape[1] != 1:
         raise ValueError(f"y must be one column (shape (n_samples,)); got shape {target.shape}")
     check_same_length(X=np.empty((n, 0)), y=target)
-    if discrete_target is False and target.dtype.kind in "OSU":
+    if spec == "numbers" and target.dtype.kind in "OSU":
         raise TypeError(f"y holds {target.dtype} symbols; it cannot be a continuous target")
-    spec = {None: "auto", True: "symbols", False: "numbers"}[
-        None if discrete_target is None else bool(discrete_target)
-    ]
-    return preparation.column(target[:, 0], "y", spec)
+    return preparation.column(target[:, 0], "y", spec, _TARGET_STREAM)
+
+
+def _target_spec(discrete_target, target_kind):
+    """The target's reading spec: scikit-learn's ``discrete_target`` (True: symbols, False:
+    numbers) or ``target_kind`` (any spec of :func:`estimators._reading.read_sample`)."""
+    if discrete_target is None:
+        return target_kind
+    if not (isinstance(target_kind, str) and target_kind == "auto"):
+        raise ValueError("give discrete_target or target_kind, not both")
+    return "symbols" if discrete_target else "numbers"
 
 
 def _column_specs(discrete_features, column_kinds, raw: list, names) -> list:
@@ -866,12 +919,7 @@ def _column_specs(discrete_features, column_kinds, raw: list, names) -> list:
         if unknown:
             raise ValueError(f"column_kinds names {unknown[0]!r}, not a column of X")
         return [column_kinds.get(key, "auto") for key in keys]
-    if isinstance(column_kinds, (str, Real)) and not isinstance(column_kinds, bool):
-        return [column_kinds] * d
-    specs = list(column_kinds)
-    if len(specs) != d:
-        raise ValueError(f"column_kinds has {len(specs)} entries; X has {d} columns")
-    return specs
+    return column_specs(column_kinds, d, "X")
 
 
 def _discrete_mask(discrete_features, raw: list[np.ndarray]) -> np.ndarray:
@@ -996,7 +1044,10 @@ def _mixed_pair(a: _Column, b: _Column, i: int, k: int) -> float:
     (:func:`estimators.knn.mixed_kind_mutual_information`)."""
     x, y = (c.draw(i)[0][:, None] for c in (a, b))
     readings = ((a.estimation_reading,), (b.estimation_reading,))
-    return mixed_kind_mutual_information(x, y, readings, k)
+    try:
+        return mixed_kind_mutual_information(x, y, readings, k)
+    except FewStratifiedRows:
+        return 0.0  # no symbol repeats often enough: nothing to estimate from
 
 
 def _repeated(codes: np.ndarray) -> np.ndarray:

@@ -16,20 +16,19 @@ interval, and the bootstrap's estimate of it is reported in ``diagnostics``.
   (the basic bootstrap interval, Davison & Hinkley 1997, 5.2, with deviations from the
   replicates' mean so that the bootstrap's extra bias does not shift it).
 
-  Resampling *with* replacement (``c = 1``; Efron 1979) duplicates rows. That is harmless for
-  the plug-in families (``histogram``, ``discrete``, ``gaussian``), but it puts k-th
+  Resampling *with* replacement (``c = 1``; Efron 1979) duplicates rows. That is harmless
+  for the plug-in families (``histogram``, ``discrete``, ``gaussian``), but it puts k-th
   neighbours at distance 0 and biases every k-NN estimator (KSG counts duplicates as
-  neighbours; Kozachenko–Leonenko would take ``log 0``, and its jitter only makes that
-  ``log 1e-10``), breaks the leave-one-out of ``kde``, and
-  leaks rows between the training and test parts of the ``neural`` bounds. For those
-  families ``"bootstrap"`` draws **half-samples without replacement** (size
-  ``m = floor(n / 2)``) and rescales their spread by ``c = m / (n - m)`` (= 1 for even n):
-  the delete-d jackknife with ``d = n - m`` on random subsets (Shao & Wu 1989), whose
-  variance matches the bootstrap's for smooth statistics (Efron 1982, ch. 8: half-sampling).
-  No row is ever duplicated, so no jitter is needed. ``Estimate.uncertainty`` says which
-  scheme ran. ``python -m experiments.coverage`` measured 95-98 % coverage of
-  ``E[theta_n]`` for KSG and Kozachenko–Leonenko at n = 500 (the half-sample standard error
-  ~10 % above the simulated one: slightly conservative) and 95-99 % for the histogram.
+  neighbours; Kozachenko–Leonenko would take ``log 0``), breaks the leave-one-out of
+  ``kde``, and leaks rows between the training and test parts of the ``neural`` bounds. For
+  those families ``"bootstrap"`` draws **half-samples without replacement** (size ``m =
+  floor(n / 2)``) and rescales their spread by ``c = m / (n - m)`` (= 1 for even n): the
+  delete-d jackknife with ``d = n - m`` on random subsets (Shao & Wu 1989), whose variance
+  matches the bootstrap's for smooth statistics (Efron 1982, ch. 8: half-sampling). No row
+  is ever duplicated. ``Estimate.uncertainty`` says which scheme ran. ``python -m
+  experiments.coverage`` measured 95-98 % coverage of ``E[theta_n]`` for KSG and
+  Kozachenko–Leonenko at n = 500 (the half-sample standard error ~10 % above the simulated
+  one: slightly conservative) and 95-99 % for the histogram.
 - ``"jackknife"``: the delete-d jackknife over ``g = n_resamples`` random groups (default 20,
   at most n; ``g = n`` is the delete-1 jackknife): ``theta_(j)`` leaves out group ``j``,
   ``stderr^2 = (g - 1) / g sum_j (theta_(j) - mean)^2`` (Shao & Wu 1989; Efron & Stein 1981)
@@ -45,7 +44,8 @@ interval, and the bootstrap's estimate of it is reported in ``diagnostics``.
 Each replicate is one vectorised estimate on the resampled rows, without the input checks;
 they run one after another (the k-NN searches already use every core). One
 ``random_state`` seeds the resampling and, for methods with their own ``random_state``
-(k-NN jitter, neural training), the replicates' seeds: same seed, same interval. Cost: the
+(the dithers of quantized columns, neural training), the replicates' seeds: same seed, same
+interval. Cost: the
 estimator's cost times ``n_resamples``; memory: one resample at a time, ``O(n d)``.
 
 **Tests.** :func:`independence_test` is a permutation test of ``I(X; Y) = 0``: the statistic
@@ -344,7 +344,7 @@ def _replicate(problem, subsets, seeds) -> tuple[np.ndarray, int]:
         return value if math.isfinite(value) else math.nan  # e.g. log 0 on a resample
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # e.g. jitter notices already given for the data
+        warnings.simplefilter("ignore")  # e.g. a neural bound's training notices, given once
         values = np.array([one(rows, seed) for rows, seed in zip(subsets, seeds, strict=True)])
     failed = int(np.isnan(values).sum())
     if failed > _MAX_FAILED * len(values) or len(values) - failed < 2:

@@ -22,7 +22,7 @@ from sklearn.feature_selection import mutual_info_classif
 import estimators
 from exact.distributions import JointNormal, Normal, NormalPair, Quantized, ZeroInflated
 
-SEEDS = 10
+SEEDS = 20
 
 
 def _rounded(values: np.ndarray, step: float) -> np.ndarray:
@@ -96,7 +96,7 @@ def _as_given(ours, seeds) -> str:
     try:
         return _summary([ours(seed, column_kinds="continuous") for seed in seeds])
     except ValueError as error:
-        return f"ValueError ({str(error).split(';')[0]})"
+        return f"ValueError: {str(error).split(' (')[0]}"
 
 
 def _summary(values) -> str:

@@ -94,9 +94,25 @@ def test_kind_sets_how_a_column_is_read(tmp_path, capsys):
     # read as symbols, the pair is two discrete variables: the Miller-Madow plug-in
     expected = estimators.mutual_information(x, y, "miller-madow")
     assert read_as.startswith("symbols (") and float(value) == pytest.approx(expected, abs=1e-4)
+    # the target's reading is the estimate's: y read as quantized numbers (a grid of step 1)
+    assert main(["mi", str(path), "--target", "y", "--kind", "y=quantized"]) == 0
+    output = capsys.readouterr().out
+    assert "target y: read as quantized (step 1, 2 levels)" in output
+    scores = estimators.selection.mutual_info_scores(
+        x[:, None], y, target_kind="quantized", random_state=0
+    )
+    assert float(_rows(output)[0][2]) == pytest.approx(scores[0], abs=5e-5)  # 4 decimals
     for bad in ("x=banana", "x", "z=symbols"):
         assert _exit_code(["mi", str(path), "--target", "y", "--kind", bad]) == 2
         assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_a_constant_target_scores_zero_with_intervals(tmp_path, capsys):
+    path = tmp_path / "constant.csv"
+    rng = np.random.default_rng(5)
+    path.write_text("x,c\n" + "\n".join(f"{v},7" for v in rng.standard_normal(50)) + "\n")
+    assert main(["mi", str(path), "--target", "c", "--ci", "--test"]) == 0
+    assert _rows(capsys.readouterr().out)[0][1:] == ["continuous", "0.0000", "—", "—"]
 
 
 def test_select_prints_the_selection_in_order(table, capsys):

@@ -316,3 +316,112 @@ def test_wine_against_permuted_targets():
         [mutual_info_classif(X, p, random_state=s) for s, p in enumerate(permutations)], axis=0
     )
     assert ours.max() <= theirs.max() + 0.01
+
+
+# --- edge cases found in review --------------------------------------------------------------
+
+
+def test_integers_beyond_float64_precision_are_read_exactly():
+    y = np.arange(500) % 5
+    x = (2**60 + y).astype(np.int64)  # five levels: symbols, however large
+    assert estimators.mutual_information(x, y) == estimators.mutual_information(
+        x, y, method="miller-madow"
+    )
+    steps = (2**60 + 3 * np.arange(500) + 3 * (np.arange(500) % 7 == 0)).astype(np.int64)
+    reading = estimators.explain("entropy", steps).readings["x"][0]
+    assert reading.kind == "quantized" and reading.resolution == 3.0
+    # the dither keeps its digits: an origin is subtracted first
+    assert np.isfinite(estimators.entropy(steps, random_state=0))
+
+
+def test_ross_takes_its_labels_from_the_reading_not_the_dtype():
+    rng = np.random.default_rng(12)
+    labels = rng.integers(0, 3, 1000)
+    measured = (rng.normal(size=1000) * 1e6 + labels * 1e6).astype(np.int64)  # no ties
+    assert estimators.mutual_information(measured, labels) == estimators.mutual_information(
+        labels, measured
+    )
+    x = labels + 0.0
+    y = labels + rng.normal(size=1000)
+    forward = estimators.mutual_information(x, y, column_kinds={"x": "symbols"})
+    assert forward == estimators.mutual_information(y, x, column_kinds={"y": "symbols"})
+
+
+def test_a_small_atom_is_an_atom():
+    x = NORMAL.copy()
+    x[:10] = 0.123  # a point mass of 0.5 %
+    reading = estimators.explain("entropy", x).readings["x"][0]
+    assert reading.kind == "atoms" and list(reading.atoms) == [0.123]
+    # H(A) + P(continuous) h(continuous part): close to the continuous entropy
+    assert np.isfinite(estimators.entropy(x))
+    # a point mass that q has not: the KL divergence is infinite, and says so
+    assert estimators.kl_divergence(x, RNG.standard_normal(2000)) == math.inf
+
+
+def test_many_values_repeated_off_a_grid_are_an_irregular_quantizer():
+    # rounded on a log scale: cells that widen with the magnitude, no regular grid
+    values = np.exp(np.round(RNG.standard_normal(3000) * 10) / 10)
+    reading = _reading(values)
+    assert reading.kind == "quantized" and reading.cells == "between values"
+    dithered = dequantize(values[:, None], (reading,), np.random.default_rng(3))[:, 0]
+    # each value stays nearer its own level than any other: the quantizer is recoverable
+    levels = reading.values
+    nearest = levels[np.abs(dithered[:, None] - levels[None, :]).argmin(axis=1)]
+    assert np.array_equal(nearest, values)
+
+
+def test_narrow_floats_far_from_zero_are_cells_not_atoms():
+    values = (1e7 + 20 * np.random.default_rng(5).standard_normal(200)).astype(np.float32)
+    reading = _reading(values)
+    assert reading.kind == "quantized" and reading.cells == "float32"
+    assert _reading(values - np.float32(1e7)).kind == "quantized"
+
+
+def test_narrow_floats_can_be_given_as_quantized_and_go_through_selection():
+    x16 = RNG.standard_normal(2000).astype(np.float16)
+    y = x16 + RNG.standard_normal(2000)
+    given = estimators.explain("mutual_information", x16, y, column_kinds={"x": "quantized"})
+    assert given.readings["x"][0].cells == "float16"
+    scores = mutual_info_scores(x16[:, None], y, "ksg", random_state=0)
+    assert scores[0] == mutual_info_scores(x16[:, None], y, "ksg", random_state=0)[0]
+    assert scores[0] == pytest.approx(estimators.mutual_information(x16, y), abs=0.05)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    exponent=st.integers(-200, 200),
+    seed=st.integers(0, 10**6),
+)
+def test_entropy_and_kl_follow_the_scale(exponent, seed):
+    rng = np.random.default_rng(seed)
+    x, y = rng.standard_normal((300, 2)), rng.standard_normal((300, 2)) + 0.5
+    scale = 10.0**exponent
+    # h(aX) = h(X) + d log a; KL and MI do not change
+    shifted = estimators.entropy(x * scale) - 2 * math.log(scale)
+    assert shifted == pytest.approx(estimators.entropy(x), abs=1e-9)
+    assert estimators.kl_divergence(x * scale, y * scale) == pytest.approx(
+        estimators.kl_divergence(x, y), abs=1e-9
+    )
+    assert estimators.mutual_information(x[:, 0] * scale, x[:, 1]) == pytest.approx(
+        estimators.mutual_information(x[:, 0], x[:, 1]), abs=1e-9
+    )
+
+
+def test_object_columns_of_numbers_and_of_mixed_symbols():
+    x = pd.Series(NORMAL[:300]).astype(object)
+    y = NORMAL[:300] + RNG.standard_normal(300)
+    assert estimators.mutual_information(x, y) == estimators.mutual_information(NORMAL[:300], y)
+    with pytest.raises(ValueError, match=r"x contains missing values \(None or NaN: 1 of 300\)"):
+        estimators.mutual_information(x.where(np.arange(300) != 5, None), y)
+    mixed = np.array(["a", 1, 2.5, "b"] * 75, dtype=object)  # strings beside numbers
+    reading = estimators.explain("entropy", mixed).readings["x"][0]
+    assert reading.kind == "symbols" and reading.levels == 4
+    assert estimators.entropy(mixed) == pytest.approx(math.log(4) + 3 / 600, abs=1e-12)
+
+
+def test_explain_reads_discrete_methods_and_dropped_conditions():
+    labels = RNG.integers(0, 3, 300)
+    report = estimators.explain("mutual_information", labels, labels, method="plugin")
+    assert str(report.readings["x"][0]) == "symbols (3 levels)"
+    text = str(estimators.explain("conditional_mutual_information", NORMAL, NORMAL, np.ones(2000)))
+    assert text.startswith("mutual_information by method") and "z: (no column left)" in text

@@ -97,11 +97,12 @@ def test_per_column_kinds_pick_their_estimators():
     y = rng.standard_normal(n) + labels
     scores = mutual_info_scores(frame, y, n_dithers=1, random_state=7)
     assert scores[0] == pytest.approx(knn.mutual_information(frame["continuous"], y), abs=1e-12)
-    # rounded: read as quantized, and dithered within its cells (the first column to draw
-    # from the generator of random_state); then exactly KSG
+    # rounded: read as quantized, and dithered within its cells (column j draws from the
+    # stream [seed, j], seed drawn from random_state); then exactly KSG
     step = estimators.explain("entropy", frame["tied"]).readings["x"][0].resolution
     assert step == pytest.approx(0.1, rel=1e-12)
-    dithered = frame["tied"] + step * (np.random.default_rng(7).random(n) - 0.5)
+    seed = int(np.random.default_rng(7).integers(2**63))
+    dithered = frame["tied"] + step * (np.random.default_rng([seed, 1]).random(n) - 0.5)
     assert scores[1] == pytest.approx(knn.mutual_information(dithered, y), abs=1e-12)
     assert scores[2] == pytest.approx(
         estimators.mutual_information(y, frame["symbols"], "ross"), abs=1e-12
@@ -468,3 +469,52 @@ def test_selector_on_sparse_x_says_what_it_cannot_do():
         MutualInfoSelector(3, "disr").fit(X, labels)
     with pytest.raises(ValueError, match="a sparse X is read as symbols"):
         mutual_info_scores(X, labels, "ksg")
+
+
+def test_dithers_do_not_depend_on_the_other_columns_or_the_entry_point():
+    rng = np.random.default_rng(13)
+    labels = rng.integers(0, 3, 400)
+    X = np.round(rng.standard_normal((400, 4)) + labels[:, None] * [0.5, 1, 0, 2], 1)
+    scores = mutual_info_scores(X, labels, random_state=3)
+    # column j draws from its own stream: dropping the columns after it changes nothing
+    first_three = mutual_info_scores(X[:, :3], labels, random_state=3)
+    np.testing.assert_array_equal(first_three, scores[:3])
+    selected = MutualInfoSelector(2, "mim", random_state=3).fit(X, labels)
+    np.testing.assert_array_equal(selected.scores_, scores)
+
+
+def test_sparse_x_of_measurements_is_read_as_numbers():
+    rng = np.random.default_rng(14)
+    X = sparse.random(600, 3, density=0.3, random_state=2, format="csr")
+    y = X[:, [0]].toarray()[:, 0] + 0.1 * rng.normal(size=600)
+    np.testing.assert_array_equal(
+        mutual_info_scores(X, y, random_state=0), mutual_info_scores(X.toarray(), y, random_state=0)
+    )
+    labels = rng.integers(0, 3, 600)
+    MutualInfoSelector(2).fit(X, labels)  # densified: every criterion, any target
+
+
+def test_sparse_counts_against_a_continuous_target_are_seeded():
+    X, labels = _sparse_counts()
+    y = np.round(labels + np.random.default_rng(2).normal(size=len(labels)), 1)
+    first = mutual_info_scores(X[:, :4], y, "ksg", random_state=0)
+    np.testing.assert_array_equal(first, mutual_info_scores(X[:, :4], y, "ksg", random_state=0))
+
+
+def test_disr_with_a_constant_column_and_labels_seen_once():
+    rng = np.random.default_rng(15)
+    Xd = np.column_stack([rng.integers(0, 3, 60), np.zeros(60, int), rng.integers(0, 2, 60)])
+    yd = (Xd[:, 0] + rng.integers(0, 2, 60)) % 3
+    selector = MutualInfoSelector(2, "disr", random_state=0).fit(Xd, yd)
+    assert selector.selected_[0] == 0 and selector.scores_[1] == 0.0
+    # a target whose labels are all seen once: nothing to estimate from, every score 0
+    zero_inflated = np.where(rng.random(60) < 0.4, 0.0, rng.standard_normal(60))
+    X = np.column_stack([rng.standard_normal(60), zero_inflated])
+    unique = np.array([f"s{i}" for i in range(60)])
+    np.testing.assert_array_equal(mutual_info_scores(X, unique), [0.0, 0.0])
+
+
+def test_few_rows_of_integer_symbols_need_no_neighbours():
+    found = mutual_info_scores(np.array([[0, 1], [1, 0], [0, 1]]), np.array([0, 1, 0]))
+    expected = estimators.mutual_information([0, 1, 0], [0, 1, 0], "miller-madow")
+    np.testing.assert_allclose(found, [expected, expected], atol=1e-12)
