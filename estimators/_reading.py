@@ -276,8 +276,9 @@ def _given(spec, distinct, counts, dtype, label: str) -> ColumnReading:
     narrow = dtype.name if dtype.type in _NARROW_FLOATS else None
     if spec == "continuous":
         return ColumnReading("continuous" if levels > 1 else "constant", levels, given=True)
-    if spec == "atoms":
-        repeated = counts >= 2
+    if spec == "atoms":  # the atoms auto would see, else every repeated value
+        repeated = _atom_candidates(counts, narrow is not None)
+        repeated = repeated if repeated.any() else counts >= 2
         if levels == 1 or not repeated.any():
             return ColumnReading("constant" if levels == 1 else "continuous", levels, given=True)
         share = float(counts[repeated].sum() / counts.sum())

@@ -63,15 +63,15 @@ class BinnedSelector(SelectorMixin, BaseEstimator):
         return self.selector_.get_support()
 
 
-def selectors(k: int, n_dithers: int | None = None) -> dict:
+def selectors(k: int, n_dithers: int | None = None, column_kinds: str = "auto") -> dict:
     found = {
         "SelectKBest(mutual_info_classif)": SelectKBest(
             lambda X, y: mutual_info_classif(X, y, random_state=0), k=k
         )
     }
-    dithers = {} if n_dithers is None else {"n_dithers": n_dithers}
+    ours = {"column_kinds": column_kinds} | ({} if n_dithers is None else {"n_dithers": n_dithers})
     for criterion in CRITERIA:
-        found[criterion] = MutualInfoSelector(k, criterion, random_state=0, **dithers)
+        found[criterion] = MutualInfoSelector(k, criterion, random_state=0, **ours)
     for criterion in ("jmi", "cmim"):
         found[f"10-bin {criterion}"] = BinnedSelector(MutualInfoSelector(k, criterion))
     return found
@@ -90,13 +90,14 @@ def cross_validated(selector, X, y, seed: int) -> tuple[float, float]:
     return float(np.mean(accuracies)), float(np.mean(seconds))
 
 
-def rows(datasets: list[str], ks: list[int], repeats: int = 1, n_dithers: int | None = None):
-    """``(data set, k, {selector: (accuracy per repeat, mean seconds)})`` per row."""
+def rows(datasets: list[str], ks: list[int], repeats: int = 1, **ours):
+    """``(data set, k, {selector: (accuracy per repeat, mean seconds)})`` per row; ``ours``:
+    options of our selectors (``n_dithers``, ``column_kinds``)."""
     for name in datasets:
         X, y = DATASETS[name](return_X_y=True)
         for k in ks:
             found = {}
-            for label, selector in selectors(k, n_dithers).items():
+            for label, selector in selectors(k, **ours).items():
                 runs = np.array([cross_validated(selector, X, y, s) for s in range(repeats)])
                 found[label] = (runs[:, 0], float(runs[:, 1].mean()))
             yield name, k, found
@@ -127,6 +128,9 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--dithers", type=int, default=None, help="n_dithers of ours (default: the selector's)"
     )
+    parser.add_argument(
+        "--column-kinds", default="auto", help="column_kinds of ours (e.g. symbols)"
+    )
     args = parser.parse_args(argv)
     names = list(selectors(1))
     lines = [
@@ -139,15 +143,18 @@ def main(argv=None) -> None:
     ]
     print("\n".join(lines), flush=True)
     ks = [int(v) for v in args.k.split(",")]
-    for data, k, found in rows(args.datasets.split(","), ks, args.repeats, args.dithers):
+    ours = {"n_dithers": args.dithers, "column_kinds": args.column_kinds}
+    for data, k, found in rows(args.datasets.split(","), ks, args.repeats, **ours):
         lines.append(_row(data, k, found))
         print(lines[-1], flush=True)
-    dithers = "" if args.dithers is None else f" --dithers {args.dithers}"
-    path = RESULTS.with_stem(RESULTS.stem + dithers.replace(" --dithers ", "-dithers-"))
+    options = "" if args.dithers is None else f" --dithers {args.dithers}"
+    if args.column_kinds != "auto":
+        options += f" --column-kinds {args.column_kinds}"
+    path = RESULTS.with_stem(RESULTS.stem + options.replace(" --", "-").replace(" ", "-"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f"`python -m experiments.selection_cv --datasets {args.datasets} --k {args.k} "
-        f"--repeats {args.repeats}{dithers}`\n\n" + "\n".join(lines) + "\n"
+        f"--repeats {args.repeats}{options}`\n\n" + "\n".join(lines) + "\n"
     )
 
 
