@@ -415,12 +415,15 @@ def test_value_is_the_test_part_bound_of_the_best_weights(data, fitted):
     x, y = data
     _, validation, test = _split_rows(SMALL, 0.5, QUICK["random_state"])
     # the reported value: the fitted critic scored on the test rows ...
-    assert fitted.value_ == pytest.approx(fitted.estimate(x[test], y[test]), abs=1e-6)
+    # the same bound on the same rows, summed in float32 in other blocks and thread orders:
+    # ~1e-6 relative on O(1) log-mean-exp terms (pairwise summation of ~10^6 float32
+    # values), so agreement to 1e-5 nats (1e-6 failed one run in about five)
+    assert fitted.value_ == pytest.approx(fitted.estimate(x[test], y[test]), abs=1e-5)
     # ... with the best-validation weights loaded: the validation bound now is the curve's best
     curve = dict(fitted.diagnostics_.curve)
     best = fitted.diagnostics_.best_step
     assert curve[best] == max(curve.values())
-    assert fitted.estimate(x[validation], y[validation]) == pytest.approx(curve[best], abs=1e-6)
+    assert fitted.estimate(x[validation], y[validation]) == pytest.approx(curve[best], abs=1e-5)
     # ... and not the maximum of the (noisy) validation curve, nor a training-batch value
     assert fitted.value_ not in curve.values()
     assert fitted.value_ != pytest.approx(max(curve.values()), abs=1e-4)
@@ -638,7 +641,8 @@ def test_critic_turning_nan_stops_training(data, bound):
     assert d.best_step in (0, 25, 50)
     assert math.isfinite(model.value_)
     _, _, test = _split_rows(SMALL, 0.5, 0)
-    assert model.value_ == pytest.approx(model.estimate(data[0][test], data[1][test]), abs=1e-6)
+    # float32 sums in other orders: agreement to 1e-5 nats (see the test above)
+    assert model.value_ == pytest.approx(model.estimate(data[0][test], data[1][test]), abs=1e-5)
     assert torch.isfinite(model.critic_.poison)  # best weights from before the NaN
 
 
