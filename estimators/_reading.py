@@ -478,14 +478,25 @@ def encode(blocks: list[np.ndarray], readings: list[tuple[ColumnReading, ...]]):
     ]
     labels = {(b, j): column_labels(values, r) for b, j, values, r in columns}
     scaled = {(b, j): _scaled_part(values, r, labels[b, j]) for b, j, values, r in columns}
-    spread = max((float(np.ptp(v[m])) for v, m in scaled.values() if m.any()), default=0.0)
-    spacing = 2 * spread + 1
+    spacing = apart_spacing(v[m] for v, m in scaled.values() if m.any())
     encoded = [np.empty((len(block), block.shape[1])) for block in blocks]
     for b, j, _, reading in columns:
         encoded[b][:, j] = _encoded_column(reading, labels[b, j], scaled[b, j], spacing)
-    coded = [(label, int(label.max()) + 1) for label in labels.values() if label is not None]
-    strata = joint_codes(*coded)[0] if coded else None
-    return encoded, strata
+    return encoded, joint_labels(labels.values())
+
+
+def apart_spacing(continuous) -> float:
+    """A spacing larger than any max-norm distance within the ``continuous`` arrays
+    (``2 max ptp + 1``): labels that many units apart are never each other's neighbours
+    before the rows of their own label."""
+    return 2 * max((float(np.ptp(part)) for part in continuous), default=0.0) + 1
+
+
+def joint_labels(labels) -> np.ndarray | None:
+    """Codes of the joint label of several columns' labels (None entries skipped), or
+    None where no column is labelled."""
+    coded = [(label, int(label.max()) + 1) for label in labels if label is not None]
+    return joint_codes(*coded)[0] if coded else None
 
 
 def column_labels(column: np.ndarray, reading: ColumnReading) -> np.ndarray | None:

@@ -61,7 +61,7 @@ from ._neighbors import (
     prepare_space,
     radius_and_counts,
 )
-from ._reading import column_labels, encode, is_labelled
+from ._reading import apart_spacing, column_labels, encode, is_labelled, joint_labels
 from ._registry import register
 from .discrete import coded_entropy
 
@@ -541,8 +541,8 @@ def _strata_and_parts(x: np.ndarray, readings):
     ``(rows, continuous columns)``: the columns that are neither symbols nor on an atom
     there."""
     labels = [column_labels(x[:, j], r) for j, r in enumerate(readings)]
-    coded = [(lab, int(lab.max()) + 1) for lab in labels if lab is not None]
-    strata = joint_codes(*coded)[0] if coded else np.zeros(len(x), dtype=np.int64)
+    strata = joint_labels(labels)
+    strata = np.zeros(len(x), dtype=np.int64) if strata is None else strata
     order = np.argsort(strata, kind="stable")
     bounds = np.flatnonzero(np.diff(strata[order])) + 1
     parts = []
@@ -612,8 +612,7 @@ def _labels_apart(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """``x`` with the label as an extra coordinate spaced farther apart than any distance
     within ``x`` (max-norm): in one KD-tree, a point's nearest points of other labels come
     after all of its own label's (no loop over labels)."""
-    spacing = 2 * float(np.ptp(x, axis=0).max()) + 1
-    return np.column_stack((x, labels * spacing))
+    return np.column_stack((x, labels * apart_spacing(x.T)))
 
 
 register("knn", "knn", "continuous", entropy=_entropy, kl_divergence=_kl)
