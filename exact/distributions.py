@@ -22,25 +22,40 @@ from numbers import Integral
 import numpy as np
 from scipy import integrate, special, stats
 
-from . import discrete, gaussian
+from . import _hard, discrete, gaussian
 from ._backend import NumpyOps
-from ._checks import check_finite, check_pmf, in_base
+from ._checks import check_pmf, in_base
+from ._hard import (
+    IndependentCoordinates,
+    MultivariateStudentT,
+    Spiral,
+    SwissRoll,
+    UniformNoise,
+    float_array,
+)
 from ._random import as_generator, check_sample_size
 
 __all__ = [
+    "HARD_SUITE",
+    "NULL_SUITE",
     "TASKS",
     "Categorical",
     "ClassConditionalNormal",
     "Exponential",
+    "IndependentCoordinates",
     "JointCategorical",
     "JointNormal",
     "Laplace",
     "MonotoneTransformed",
+    "MultivariateStudentT",
     "Normal",
     "NormalPair",
     "Quantized",
+    "Spiral",
     "StudentT",
+    "SwissRoll",
     "Uniform",
+    "UniformNoise",
     "ZeroInflated",
     "task",
     "task_names",
@@ -49,14 +64,8 @@ __all__ = [
 _OPS = NumpyOps()
 
 
-def _float_array(value, name: str) -> np.ndarray:
-    array = _OPS.as_float(value, name).astype(np.float64)
-    check_finite(_OPS, array, name)
-    return array
-
-
 def _positive(value, name: str) -> float:
-    number = float(_float_array(value, name))
+    number = float(float_array(value, name))
     if number <= 0:
         raise ValueError(f"{name} must be > 0; got {number}")
     return number
@@ -80,7 +89,7 @@ class Categorical:
     quantity = "entropy"
 
     def __post_init__(self):
-        self.p = _float_array(self.p, "p")
+        self.p = float_array(self.p, "p")
         if self.p.ndim != 1:
             raise ValueError(
                 f"p must be 1-D (one probability per outcome); got shape {self.p.shape}"
@@ -106,7 +115,7 @@ class JointCategorical:
     quantity = "mutual_information"
 
     def __post_init__(self):
-        self.p_xy = _float_array(self.p_xy, "p_xy")
+        self.p_xy = float_array(self.p_xy, "p_xy")
         if self.p_xy.ndim != 2:
             raise ValueError(f"p_xy must be a 2-D table; got shape {self.p_xy.shape}")
         check_pmf(_OPS, self.p_xy, "p_xy", axis=None)
@@ -246,8 +255,8 @@ class Uniform:
     quantity = "entropy"
 
     def __post_init__(self):
-        self.low = np.atleast_1d(_float_array(self.low, "low"))
-        self.high = np.atleast_1d(_float_array(self.high, "high"))
+        self.low = np.atleast_1d(float_array(self.low, "low"))
+        self.high = np.atleast_1d(float_array(self.high, "high"))
         if self.low.shape != self.high.shape or self.low.ndim != 1:
             raise ValueError(
                 f"low and high must be scalars or 1-D of one length; got {self.low.shape} "
@@ -296,7 +305,7 @@ class Laplace:
     quantity = "entropy"
 
     def __post_init__(self):
-        self.loc = float(_float_array(self.loc, "loc"))
+        self.loc = float(float_array(self.loc, "loc"))
         self.scale = _positive(self.scale, "scale")
 
     def sample(self, n: int, random_state=None) -> np.ndarray:
@@ -323,7 +332,7 @@ class StudentT:
 
     def __post_init__(self):
         self.df = _positive(self.df, "df")
-        self.loc = float(_float_array(self.loc, "loc"))
+        self.loc = float(float_array(self.loc, "loc"))
         self.scale = _positive(self.scale, "scale")
 
     def sample(self, n: int, random_state=None) -> np.ndarray:
@@ -359,14 +368,14 @@ class ClassConditionalNormal:
     quantity = "mutual_information"
 
     def __post_init__(self):
-        self.means = _float_array(self.means, "means")
+        self.means = float_array(self.means, "means")
         if self.means.ndim != 1 or self.means.size == 0:
             raise ValueError(
                 f"means must be 1-D with one mean per label, at least one; got {self.means.shape}"
             )
         self.sigma = _positive(self.sigma, "sigma")
         uniform = np.full(self.means.size, 1 / self.means.size)
-        self.p = uniform if self.p is None else _float_array(self.p, "p")
+        self.p = uniform if self.p is None else float_array(self.p, "p")
         if self.p.shape != self.means.shape:
             raise ValueError(
                 f"p must have one probability per mean, shape {self.means.shape}; "
@@ -412,7 +421,7 @@ class ClassConditionalNormal:
 
 
 def _covariance(cov) -> np.ndarray:
-    cov = _float_array(cov, "cov")
+    cov = float_array(cov, "cov")
     cov = cov.reshape(1, 1) if cov.ndim == 0 else cov
     gaussian.entropy(cov)  # shape, symmetry and positive definiteness, with clear errors
     if cov.ndim != 2:
@@ -421,7 +430,7 @@ def _covariance(cov) -> np.ndarray:
 
 
 def _mean(mean, dim: int) -> np.ndarray:
-    mean = _float_array(mean, "mean")
+    mean = float_array(mean, "mean")
     mean = np.full(dim, float(mean)) if mean.ndim == 0 else mean
     if mean.shape != (dim,):
         raise ValueError(f"mean must be a scalar or have shape ({dim},); got {mean.shape}")
@@ -432,6 +441,7 @@ _TRANSFORMS = {
     "cube": lambda v: v**3,
     "asinh": np.arcsinh,
     "normal-cdf": special.ndtr,
+    **{name: forward for name, (forward, _) in _hard.WARPS.items()},
 }
 
 
@@ -442,7 +452,10 @@ class MonotoneTransformed:
     MI is invariant under invertible transforms of each variable (Kraskov et al. 2004), so the
     truth is the joint normal's; the samples are no longer Gaussian, which is what separates
     estimators that assume Gaussianity from those that do not. ``transform`` is ``"cube"``
-    (``v^3``), ``"asinh"`` or ``"normal-cdf"`` (``Phi(v)``, values in (0, 1)).
+    (``v^3``), ``"asinh"``, ``"normal-cdf"`` (``Phi(v)``, values in (0, 1)), or one of
+    :data:`exact._hard.WARPS`: ``"half-cube"`` (``v |v|^(1/2)``), ``"wiggly"`` (``v + 0.4
+    sin(2 v)``) or ``"bimodal"`` (``F^{-1}(Phi(v))``, ``F`` the CDF of an equal mixture of
+    ``N(-1, 0.3^2)`` and ``N(1, 0.3^2)``).
     """
 
     base: JointNormal
@@ -689,7 +702,7 @@ class Quantized:
                 f"Quantized {task.quantity} supports independent coordinates only (a diagonal "
                 "covariance, whose cells are products of 1-D cells); got a correlated one"
             )
-        resolution = _float_array(self.resolution, "resolution")
+        resolution = float_array(self.resolution, "resolution")
         if resolution.ndim > 1 or resolution.size not in {1, dim}:
             raise ValueError(
                 f"resolution must be a scalar or have one entry per coordinate ({dim}); got "
@@ -779,7 +792,7 @@ class ZeroInflated:
     quantity = "mutual_information"
 
     def __post_init__(self):
-        self.p = float(_float_array(self.p, "p"))
+        self.p = float(float_array(self.p, "p"))
         if not 0 <= self.p <= 1:
             raise ValueError(f"p must be a probability in [0, 1]; got {self.p}")
         self.sigma = _positive(self.sigma, "sigma")
@@ -871,6 +884,126 @@ TASKS = {
         np.zeros(10), _correlated_cov(10, 0.3), np.full(10, 0.2), 1.5 * np.eye(10)
     ),
 }
+
+
+# ------------------------------------------------------------------------- the hard MI suite
+
+
+def _dense_normal(dim_x: int, dim_y: int, mi: float) -> JointNormal:
+    """A joint normal with a dense correlation matrix and Gaussian MI ``mi`` nats
+    (:func:`exact._hard.dense_correlation`)."""
+    return JointNormal(_hard.dense_correlation(dim_x, dim_y, mi), dim_x)
+
+
+def _sparse_pairs(dim: int, pairs: int, mi: float) -> JointNormal:
+    """``dim + dim`` standard normals with ``pairs`` correlated pairs sharing ``mi`` nats."""
+    return JointNormal(_hard.sparse_correlation(dim, pairs, mi), dim)
+
+
+#: The Gaussian tasks of the hard suite: dense correlations at several levels, and sparse
+#: interactions (a few correlated pairs among many independent coordinates).
+_HARD_GAUSSIAN = {
+    "hard-gauss-1+1-mi0.4": lambda: _dense_normal(1, 1, 0.4),
+    "hard-gauss-2+2-mi0.7": lambda: _dense_normal(2, 2, 0.7),
+    "hard-gauss-3+3-mi1": lambda: _dense_normal(3, 3, 1.0),
+    "hard-gauss-5+5-mi1.5": lambda: _dense_normal(5, 5, 1.5),
+    "hard-sparse-25+25-2pairs-mi1": lambda: _sparse_pairs(25, 2, 1.0),
+    "hard-sparse-50+50-2pairs-mi1": lambda: _sparse_pairs(50, 2, 1.0),
+    "hard-sparse-25+25-5pairs-mi1": lambda: _sparse_pairs(25, 5, 1.0),
+}
+#: Per-coordinate strictly increasing warps of some of them (truth unchanged).
+_HARD_WARPS = {
+    "hard-gauss-1+1-mi0.4": ("half-cube", "asinh", "normal-cdf", "wiggly", "bimodal"),
+    "hard-gauss-3+3-mi1": ("half-cube", "asinh", "normal-cdf", "wiggly", "bimodal"),
+    "hard-gauss-5+5-mi1.5": ("half-cube", "normal-cdf", "wiggly", "bimodal"),
+    "hard-sparse-25+25-2pairs-mi1": ("half-cube", "normal-cdf", "bimodal"),
+    "hard-sparse-50+50-2pairs-mi1": ("asinh", "wiggly"),
+}
+#: Multivariate Student t: (dim_x, dim_y, df, dispersion builder, name suffix).
+_HARD_STUDENT = [
+    (1, 1, 1, lambda: _hard.dense_correlation(1, 1, 0.4), ""),
+    (1, 1, 2, lambda: _hard.dense_correlation(1, 1, 0.4), ""),
+    (2, 2, 2, lambda: JointNormal.correlated(2, 2, 0.7).cov, ""),
+    (2, 2, 2, lambda: np.eye(4), "-identity"),  # dependent through the shared scale only
+    (3, 3, 1, lambda: np.eye(6), "-identity"),
+    (3, 3, 2, lambda: _hard.dense_correlation(3, 3, 1.0), ""),
+    (3, 3, 3, lambda: _hard.dense_correlation(3, 3, 1.0), ""),
+    (5, 5, 2, lambda: _hard.dense_correlation(5, 5, 1.5), ""),
+    (5, 5, 3, lambda: _hard.dense_correlation(5, 5, 1.5), ""),
+]
+
+_HARD_TASKS = {
+    **_HARD_GAUSSIAN,
+    **{
+        f"{name}-{warp}": (
+            lambda name=name, warp=warp: MonotoneTransformed(_HARD_GAUSSIAN[name](), warp)
+        )
+        for name, warps in _HARD_WARPS.items()
+        for warp in warps
+    },
+    **{
+        f"hard-t-{dx}+{dy}-dof{df}{suffix}": (
+            lambda dx=dx, df=df, dispersion=dispersion: MultivariateStudentT(dispersion(), dx, df)
+        )
+        for dx, dy, df, dispersion, suffix in _HARD_STUDENT
+    },
+    **{
+        f"{name}-spiral{speed:g}": (
+            lambda name=name, speed=speed: Spiral(_HARD_GAUSSIAN[name](), speed)
+        )
+        for name in ("hard-gauss-3+3-mi1", "hard-gauss-5+5-mi1.5")
+        for speed in (0.5, 1.5)
+    },
+    **{
+        f"hard-swissroll-2+1-mi{mi:g}": (lambda mi=mi: SwissRoll(JointNormal.correlated(1, 1, mi)))
+        for mi in (0.5, 1.0)
+    },
+    **{
+        f"hard-uniform-noise-1+1-eps{eps:g}": (lambda eps=eps: UniformNoise(eps))
+        for eps in (0.1, 0.3, 0.75)
+    },
+    "hard-uniform-noise-5+5": lambda: UniformNoise([0.1, 0.25, 0.5, 0.75, 1.0]),
+}
+
+_NULL_TASKS = {
+    "null-gauss-25+25": lambda: JointNormal(np.eye(50), 25),
+    "null-gauss-50+50": lambda: JointNormal(np.eye(100), 50),
+    "null-t-3+3-dof2": lambda: IndependentCoordinates("student-t", 3, "student-t", 3, df=2.0),
+    "null-exponential-5+5": lambda: IndependentCoordinates("exponential", 5, "exponential", 5),
+    "null-uniform-1+1": lambda: IndependentCoordinates("uniform", 1, "uniform", 1),
+    "null-gauss-3+3-bimodal": lambda: MonotoneTransformed(JointNormal(np.eye(6), 3), "bimodal"),
+    # columns on wildly different scales (1e-6 to 1e6): nothing to find, whatever the units
+    "null-scales-4+4": lambda: IndependentCoordinates(
+        "normal", 4, "exponential", 4, scale_x=[1e-3, 1.0, 1e3, 1e6], scale_y=[1e-6, 1e-2, 1e2, 1e5]
+    ),
+}
+
+TASKS.update(_HARD_TASKS)
+TASKS.update(_NULL_TASKS)
+
+#: The hard MI suite, in the spirit of "Beyond Normal" (Czyż et al. 2023): names in
+#: :data:`TASKS`, each with an exact positive MI (nats) although the samples are far from a
+#: joint normal —
+#:
+#: - ``hard-gauss-D+D-miI``: dense correlated normals (:func:`exact._hard.dense_correlation`);
+#: - ``hard-sparse-D+D-Kpairs-miI``: ``K`` correlated coordinate pairs among ``D + D``
+#:   standard normals, ``I / K`` nats each;
+#: - ``<one of those>-<warp>``: every coordinate through a strictly increasing map
+#:   (``half-cube``, ``asinh``, ``normal-cdf``, ``wiggly``, ``bimodal``; see
+#:   :class:`MonotoneTransformed`), MI unchanged (Kraskov et al. 2004);
+#: - ``hard-t-D+D-dofN``: a joint multivariate Student t, ``I = I_Gauss + c(nu, m, n)``
+#:   (:class:`MultivariateStudentT`); ``-identity``: identity dispersion, MI from the shared
+#:   tails only;
+#: - ``<gauss>-spiralS``: X rotated in its first plane by ``S |x|^2`` (:class:`Spiral`);
+#: - ``hard-swissroll-2+1-miI``: a 1-D X rolled into the plane (:class:`SwissRoll`);
+#: - ``hard-uniform-noise-...``: ``Y = X + eps U``, ``I = eps / 2 - log eps`` per pair
+#:   (:class:`UniformNoise`).
+HARD_SUITE = list(_HARD_TASKS)
+
+#: Null MI tasks, X independent of Y (truth exactly 0): what an estimator reports when there
+#: is nothing to find — in high dimension, with heavy tails, skewed, bounded, bimodal and
+#: badly scaled columns.
+NULL_SUITE = list(_NULL_TASKS)
 
 
 def task(name: str):
