@@ -8,7 +8,7 @@ families live in their own modules (:mod:`estimators.discrete`, :mod:`estimators
 their methods on import. With ``uncertainty="bootstrap" | "jackknife" | "auto"`` the four
 functions return an :class:`Estimate` (a float with ``stderr`` and ``ci``);
 :func:`independence_test` tests ``I(X; Y) = 0`` or ``I(X; Y | Z) = 0`` by permutation
-(:mod:`estimators.uncertainty`).
+(:mod:`estimators.uncertainty`, :mod:`estimators.independence`).
 """
 
 from . import (  # neural imports torch lazily
@@ -16,6 +16,7 @@ from . import (  # neural imports torch lazily
     discrete,
     gaussian,
     histogram,
+    hybrid,
     kde,
     knn,
     neural,
@@ -31,7 +32,8 @@ from ._api import (
     mutual_information,
 )
 from ._registry import methods_for
-from .uncertainty import Estimate, IndependenceTestResult, independence_test
+from .independence import IndependenceTestResult, independence_test
+from .uncertainty import Estimate
 
 __all__ = [
     "Estimate",
@@ -45,6 +47,7 @@ __all__ = [
     "explain",
     "gaussian",
     "histogram",
+    "hybrid",
     "independence_test",
     "kde",
     "kl_divergence",

@@ -6,10 +6,9 @@ families' implementations trust them and return nats, converted here to units of
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from numbers import Integral
 
@@ -19,14 +18,14 @@ from exact._checks import check_base, in_base
 from exact._random import as_generator
 
 from ._inputs import (
-    as_continuous,
     as_samples,
     check_comparable_symbols,
     check_same_dimension,
     check_same_length,
 )
-from ._reading import dequantize, needs_dither, read_sample
+from ._reading import checked_specs, dequantize, needs_dither, numeric_samples, read_sample
 from ._registry import QUANTITIES, Method, lookup
+from .uncertainty import check_request, estimate_with_uncertainty
 
 
 def entropy(
@@ -185,8 +184,11 @@ def auto_method(quantity: str, samples: list, column_kinds="auto") -> str:
 
     - every column symbols: ``"miller-madow"`` (``"plugin"`` for KL, with no pseudocount);
     - no column symbols or atoms (continuous or quantized numbers): ``"knn"`` for entropy
-      and KL (Kozachenko–Leonenko, Wang et al.), ``"ksg"`` for MI and conditional MI;
-      quantized columns are dithered within their cells;
+      and KL (Kozachenko–Leonenko, Wang et al.); ``"copula-ksg"`` for MI and conditional MI
+      (:mod:`estimators.hybrid`: the Gaussian-copula MI of the columns' normal scores plus
+      KSG's estimate of what it misses, KSG's bias cancelled against a Gaussian surrogate —
+      chosen on the hard suite of ``infoest bench --suite hard``, where it is the most
+      accurate of every method); quantized columns are dithered within their cells;
     - MI of all-symbol columns with continuous or quantized ones: ``"ross"``;
     - anything else (atoms, or symbols beside numbers): ``"mixed"``, the k-NN estimators
       on the mixed-kind encoding (labels and atoms kept apart; entropy and KL stratified
@@ -202,17 +204,20 @@ def auto_method(quantity: str, samples: list, column_kinds="auto") -> str:
 @dataclass(frozen=True)
 class Explanation:
     """What an estimate reads and runs: the method (``"auto"`` resolved), each argument's
-    column reading, the constant columns left out, and how many dithers are averaged (0
-    when no column is dithered)."""
+    column reading, the constant columns left out, how many dithers are averaged (0 when no
+    column is dithered), and for a method that combines estimators, its route."""
 
     quantity: str
     method: str
     readings: dict
     dropped: dict
     n_dithers: int
+    route: str = ""
 
     def __str__(self) -> str:
         lines = [f"{self.quantity} by method {self.method!r}"]
+        if self.route:
+            lines.append(f"  route: {self.route}")
         for name in {**self.readings, **self.dropped}:
             shown = "; ".join(str(r) for r in self.readings.get(name, ())) or "(no column left)"
             lines.append(f"  {name}: {shown}")
@@ -235,7 +240,12 @@ def explain(quantity: str, *samples, method: str = "auto", **options) -> Explana
     problem = prepare(quantity, method, dict(options), **dict(zip(names, samples, strict=True)))
     dithers = problem.n_dithers if problem.dithered else 0
     return Explanation(
-        problem.quantity, problem.method.name, problem.readings, problem.dropped, dithers
+        problem.quantity,
+        problem.method.name,
+        problem.readings,
+        problem.dropped,
+        dithers,
+        problem.method.route,
     )
 
 
@@ -252,8 +262,6 @@ DEFAULT_DITHERS = 4
 
 
 def _request(uncertainty, confidence_level, n_resamples):
-    from .uncertainty import check_request
-
     return check_request(uncertainty, confidence_level, n_resamples)
 
 
@@ -262,8 +270,6 @@ def _estimate(quantity: str, method: str, base: float, options: dict, request, *
     problem = prepare(quantity, method, options, **raw)
     if request is None:
         return float(in_base(problem.run(*problem.arrays), base))
-    from .uncertainty import estimate_with_uncertainty
-
     return estimate_with_uncertainty(problem, base, request)
 
 
@@ -344,7 +350,9 @@ def prepare(quantity: str, method: str, options: dict, **raw) -> Problem:
     ``options`` may hold, besides the method's own: ``column_kinds`` (how to read the
     columns, see :func:`entropy`), ``n_dithers``, and ``random_state``, which seeds the
     dithers and any resampling and is passed on to a method that takes it (every method
-    accepts it).
+    accepts it). The method's own options are checked against those it declared at
+    registration (:meth:`estimators._registry.Method.options`), for the method that runs
+    (``"auto"`` resolved).
     """
     samples = _checked_samples(quantity, raw)
     column_kinds = options.pop("column_kinds", "auto")
@@ -353,6 +361,7 @@ def prepare(quantity: str, method: str, options: dict, **raw) -> Problem:
     seed = int(as_generator(random_state).integers(2**63))
     requested = None if method == "auto" else lookup(method, quantity)
     if requested is not None and requested.data == "discrete":
+        _check_kinds(column_kinds, samples)  # unused, but a misspelt one is still refused
         column_kinds = "symbols"  # a discrete method takes every value as a symbol
     readings = read_arguments(quantity, samples, column_kinds)
     samples, readings, dropped = _without_constants(quantity, samples, readings)
@@ -360,21 +369,23 @@ def prepare(quantity: str, method: str, options: dict, **raw) -> Problem:
         quantity = "mutual_information"  # I(X; Y | constant) = I(X; Y)
         del samples["z"], readings["z"]
     chosen = requested or _by_name(_route(quantity, samples, readings), quantity)
-    accepted = _keyword_options(chosen.implementations[quantity])
+    accepted = chosen.options(quantity)  # of the method that runs, "auto" resolved
     if "random_state" not in accepted:
-        options.pop("random_state", None)
+        options.pop("random_state", None)  # a deterministic method: it seeds dithers only
     if chosen is not _CONSTANT:
         _check_options(chosen, accepted, options)
     if _has_empty_variable(quantity, samples):
         chosen, options = _CONSTANT, {}
     implementation = chosen.implementations[quantity]
     n_dithers = check_dithers(_default_dithers(chosen) if n_dithers is None else n_dithers)
-    if "readings" in inspect.signature(implementation).parameters:
-        implementation = partial(implementation, readings=tuple(readings.values()))
     arrays = tuple(
         _for_method(array, label, chosen, readings[label]) for label, array in samples.items()
     )
-    takes_seed = "random_state" in _keyword_options(implementation)
+    if chosen.data == "continuous":  # the arrays hold offsets from each integer's origin now
+        readings = {name: tuple(replace(r, origin=0) for r in rs) for name, rs in readings.items()}
+    if chosen.takes_readings(quantity):
+        implementation = partial(implementation, readings=tuple(readings.values()))
+    takes_seed = "random_state" in chosen.options(quantity)
     return Problem(
         quantity,
         chosen,
@@ -421,6 +432,12 @@ def read_arguments(quantity: str, samples: dict, column_kinds) -> dict:
     return {name: read_sample(array, name, given[name]) for name, array in samples.items()}
 
 
+def _check_kinds(column_kinds, samples: dict) -> None:
+    """``column_kinds`` is well formed for these samples (names, lengths, each spec)."""
+    for name, given in _kinds_by_argument(column_kinds, samples).items():
+        checked_specs(given, samples[name].shape[1], name)
+
+
 def _kinds_by_argument(column_kinds, samples: dict) -> dict:
     if not isinstance(column_kinds, dict):
         return dict.fromkeys(samples, column_kinds)
@@ -439,8 +456,11 @@ def _without_constants(quantity: str, samples: dict, readings: dict):
     unchanged without it (``I(X; Y) = 0`` if all of X's columns are constant), and so is a
     KL divergence without a column that is one constant in both samples; refuse the
     differential entropy of a constant number (constant symbols have entropy 0). A sample
-    of one row is left to the method (which says how many rows it needs)."""
-    if min(len(array) for array in samples.values()) < 2:
+    of one row is left to the method (which says how many rows it needs), unless every
+    column is symbols: one symbol, entropy and MI exactly 0 (Grassberger's formula at
+    ``n = 1`` gave 1.27)."""
+    one_row = min(len(array) for array in samples.values()) < 2
+    if one_row and not all(r.kind == "symbols" for rs in readings.values() for r in rs):
         return samples, readings, {}
     if quantity == "entropy":
         for j, r in enumerate(readings["x"]):
@@ -477,7 +497,7 @@ def _route(quantity: str, samples: dict, readings: dict) -> str:
         return "plugin" if quantity == "kl_divergence" else "miller-madow"
     labelled = [any(k in ("symbols", "atoms") for k in ks) for ks in kinds]
     if not any(labelled):
-        return "knn" if quantity in ("entropy", "kl_divergence") else "ksg"
+        return "knn" if quantity in ("entropy", "kl_divergence") else "copula-ksg"
     symbols_only = [all(k == "symbols" for k in ks) for ks in kinds]
     if quantity == "mutual_information" and sorted(zip(symbols_only, labelled, strict=True)) == [
         (False, False),
@@ -494,24 +514,18 @@ def check_dithers(value) -> int:
 
 
 def _for_method(samples: np.ndarray, name: str, method: Method, readings) -> np.ndarray:
-    """The samples as the method takes them: numbers as float64 for a continuous method
-    (object columns read as numbers included; symbols refused), else as they are."""
+    """The samples as the method takes them, else as they are: for a continuous method,
+    float64 numbers — integer columns (and object columns of integers) as exact offsets
+    from their reading's origin (:func:`estimators._reading.exact_offsets`: integers
+    beyond 2^53 keep their differences, and every continuous estimator is invariant under
+    the shift); symbols without numeric values (strings, objects, integers beyond int64)
+    refused with a ``TypeError``."""
     if method.data != "continuous":
         return samples
-    if samples.dtype.kind == "O" and all(r.numeric for r in readings):
-        return samples.astype(np.float64)
-    return as_continuous(samples, name, method.name)
+    return numeric_samples(samples, readings, name, method.name)
 
 
-def _keyword_options(implementation) -> list[str]:
-    return [
-        p.name
-        for p in inspect.signature(implementation).parameters.values()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "readings"
-    ]
-
-
-def _check_options(method: Method, accepted: list[str], options: dict) -> None:
+def _check_options(method: Method, accepted: tuple[str, ...], options: dict) -> None:
     unknown = sorted(set(options) - set(accepted))
     if unknown:
         listed = ", ".join(accepted) if accepted else "none"

@@ -22,11 +22,20 @@ def as_samples(x, name: str) -> np.ndarray:
     """``x`` (array-like, pandas, torch) as a 2-D numpy array of shape ``(n, d)``.
 
     A 1-D input is one variable: shape ``(n,)`` becomes ``(n, 1)``. Raises ``ValueError`` for
-    an empty input or more than two dimensions, ``TypeError`` for complex numbers.
+    an empty input, more than two dimensions, rows of different lengths (a ragged list, which
+    numpy would refuse without naming the argument), NaN/inf and missing values (None, NaN
+    or ``pd.NA`` in object columns, e.g. a pandas categorical with a missing value);
+    ``TypeError`` for complex numbers.
     """
     if is_tensor(x):
         x = x.detach().cpu().numpy()
-    array = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") else x)
+    try:
+        array = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") else x)
+    except ValueError:  # numpy's "inhomogeneous shape": rows of different lengths
+        raise ValueError(
+            f"{name} must be a rectangular array of shape (n_samples,) or (n_samples, "
+            "n_features); its rows have different lengths (a ragged list?)"
+        ) from None
     if array.ndim == 0 or array.ndim > 2:
         raise ValueError(
             f"{name} must have shape (n_samples,) or (n_samples, n_features); "
@@ -53,7 +62,11 @@ def as_samples(x, name: str) -> np.ndarray:
 
 
 def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, Real) and not math.isfinite(float(value)))
+    """None, a non-finite number, or pandas' missing-value markers (``pd.NA``, ``pd.NaT``:
+    recognised by type name, so pandas is not imported)."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(value, Real) and not math.isfinite(float(value))
 
 
 def is_discrete(samples: np.ndarray) -> bool:
@@ -112,6 +125,18 @@ def check_no_constant_column(samples: np.ndarray, name: str, why: str) -> None:
     constant = np.flatnonzero(np.ptp(samples, axis=0) == 0)
     if constant.size:
         raise ValueError(f"{name} has a constant column ({int(constant[0])}): {why}")
+
+
+def column_scales(x: np.ndarray) -> np.ndarray:
+    """Per column of ``x`` ``(n, d)``, its largest magnitude rounded down to a power of two
+    (1 for a column of zeros): dividing by it is exact in floating point and brings a column
+    of magnitude 1e-300 .. 1e300 to magnitudes in ``[1, 2)``, where sums of squares neither
+    overflow nor lose their digits to underflow. The moment-based estimators (Gaussian, KDE,
+    the neural critics' inputs) work on ``x / column_scales(x)`` and add back
+    ``sum(log scales)`` where the quantity depends on scale (entropy). Cost ``O(n d)``."""
+    magnitude = np.abs(x).max(axis=0) if len(x) else np.zeros(x.shape[1])
+    _, exponent = np.frexp(magnitude)  # magnitude = m 2^exponent, 0.5 <= m < 1
+    return np.where(magnitude > 0, np.ldexp(1.0, exponent - 1), 1.0)
 
 
 def power_of_two_scale(x: np.ndarray) -> float:
@@ -189,7 +214,10 @@ def _column_codes(column: np.ndarray) -> tuple[np.ndarray, int]:
         low = int(column.min())
         span = int(column.max()) - low + 1
         if span <= _dense_limit(column.size):
-            return _compact(column.astype(np.int64) - low, span)
+            # offsets in the column's own dtype: uint64 values from 2^63 do not fit int64
+            offsets = column - column.min() if column.dtype.kind == "u" else column
+            shifted = offsets.astype(np.int64) - (0 if column.dtype.kind == "u" else low)
+            return _compact(shifted, span)
     try:
         unique, inverse = np.unique(column, return_inverse=True)
     except TypeError:  # symbols of several types (strings beside numbers): no common order

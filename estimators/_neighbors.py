@@ -72,6 +72,22 @@ def k_neighbors(points: np.ndarray, k: int, p: float = CHEBYSHEV, rows: np.ndarr
     return distances, indices
 
 
+def neighbourhoods(points: np.ndarray, size: int, p: float = CHEBYSHEV) -> np.ndarray:
+    """Indices ``(n, size)`` of each point's ``size`` nearest points, the point itself first
+    (then its ``size - 1`` nearest others, by :func:`k_neighbors`; ``size`` at most ``n``).
+
+    The shared neighbourhood search of the local permutation test
+    (:func:`estimators.independence.independence_test`, Runge 2018). Cost ``O(n log n)`` for
+    the tree and ``O(n size log n)`` for the queries; memory ``O(n size)``.
+    """
+    n = len(points)
+    itself = np.arange(n)[:, None]
+    if size <= 1:
+        return itself
+    _, others = k_neighbors(points, size - 1, p)
+    return np.hstack((itself, others))
+
+
 def kth_distances_to(points: np.ndarray, reference: np.ndarray, k: int, p: float) -> np.ndarray:
     """Distance from each of ``points`` to its ``k``-th nearest point of ``reference``."""
     grid = _grid(reference)

@@ -26,7 +26,10 @@ atoms       numbers off any grid with 1 to :data:`MAX_ATOMS` values     the atom
 ==========  ==========================================================  =====================
 
 Numbers held in an object array (a pandas column of mixed dtypes) are numbers; integers are
-read exactly, also beyond float64's 2^53.
+read exactly, also beyond float64's 2^53 (a continuous method gets them as exact offsets
+from the smallest value, :func:`exact_offsets`). Integers beyond int64 (Python integers, or
+uint64 values from 2^63) cannot be held as numbers exactly: they are symbols. Bools are
+symbols with the numeric values 0 and 1, dithered like integer codes by a continuous method.
 
 **Quantized** values ``Q`` are estimated as ``Q + U``, ``U`` uniform on ``Q``'s cell
 (:func:`dequantize`; the uniform dequantization of Uria, Murray & Larochelle 2013 and Theis,
@@ -61,7 +64,7 @@ import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -96,7 +99,8 @@ class ColumnReading:
     cells: str | None = None  # cells other than a regular grid: a float format's name, or
     #                           "between values" (half-way to the neighbouring values)
     values: np.ndarray | None = None  # the distinct values, for cells "between values"
-    origin: float = 0.0  # subtracted before dithering (integers beyond float64's precision)
+    origin: int | float = 0.0  # integers: the smallest value, exact, subtracted before a
+    #                            continuous method sees them (beyond float64's precision)
     atoms: np.ndarray | None = None  # atoms: the atom values, ascending
     atom_share: float = 0.0  # atoms: fraction of rows on an atom
     given: bool = False  # set by the caller rather than read
@@ -138,6 +142,16 @@ def read_sample(samples: np.ndarray, name: str, given="auto") -> tuple[ColumnRea
         return tuple(_read(*job) for job in jobs)
     with ThreadPoolExecutor(min(len(jobs), os.cpu_count() or 1)) as pool:
         return tuple(pool.map(lambda job: _read(*job), jobs))
+
+
+def checked_specs(given, d: int, name: str) -> list:
+    """:func:`column_specs`, each spec checked (a kind of :data:`KINDS`, ``"auto"`` or a
+    positive resolution): for callers that do not read the columns (a discrete method takes
+    every value as a symbol) but must not accept a misspelt ``column_kinds`` silently."""
+    specs = column_specs(given, d, name)
+    for j, spec in enumerate(specs):
+        _check_spec(spec, f"{name}[{j}]" if d > 1 else name)
+    return specs
 
 
 def column_specs(given, d: int, name: str) -> list:
@@ -187,8 +201,10 @@ def _check_spec(spec, label: str) -> None:
 
 def _storage(column: np.ndarray) -> str:
     """``"symbols"``, ``"integer"`` or ``"float"``: what the values are stored as (object
-    columns holding only real numbers are numbers)."""
+    columns holding only real numbers are numbers; integers beyond int64 are symbols)."""
     kind = column.dtype.kind
+    if kind == "u" and column.size and int(column.max()) > _INT64_MAX:
+        return "symbols"
     if kind in "iu":
         return "integer"
     if kind == "f":
@@ -196,11 +212,20 @@ def _storage(column: np.ndarray) -> str:
     if kind == "O" and all(
         isinstance(v, Real) and not isinstance(v, (bool, np.bool_)) for v in column
     ):
-        return "integer" if all(float(v).is_integer() for v in column) else "float"
+        if any(isinstance(v, Integral) and not -_INT64_MAX - 1 <= v <= _INT64_MAX for v in column):
+            return "symbols"
+        whole = all(isinstance(v, Integral) or float(v).is_integer() for v in column)
+        return "integer" if whole else "float"
     return "symbols"
 
 
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+
 def _symbols(column: np.ndarray, storage: str) -> ColumnReading:
+    if column.dtype.kind == "b":  # symbols with the values 0 and 1, on a grid like codes
+        distinct, counts = np.unique(column.astype(np.int64), return_counts=True)
+        return _symbols_of_numbers(distinct, counts, np.dtype(np.int64))
     if storage == "symbols":
         return ColumnReading("symbols", symbol_codes(column[:, None])[1])
     distinct, counts = np.unique(_exact_numbers(column, storage), return_counts=True)
@@ -226,10 +251,37 @@ def _exact_numbers(column: np.ndarray, storage: str) -> np.ndarray:
     return np.ascontiguousarray(column, dtype=np.float64)
 
 
-def _origin(distinct: np.ndarray) -> float:
-    """The smallest integer value, subtracted before dithering: a dither keeps its digits
-    whatever the magnitude (0 for floats)."""
-    return float(distinct[0]) if distinct.dtype.kind in "iu" else 0.0
+def _origin(distinct: np.ndarray) -> int | float:
+    """The smallest integer value, as an exact Python int, subtracted before a continuous
+    method sees the values (and before dithering): the offsets keep their digits whatever
+    the magnitude, beyond float64's 2^53 (0.0 for floats)."""
+    return int(distinct[0]) if distinct.dtype.kind in "iu" else 0.0
+
+
+def numeric_samples(samples: np.ndarray, readings, name: str, method: str) -> np.ndarray:
+    """``samples`` (2-D) as float64 numbers for a method that needs them: integer and object
+    columns as exact offsets from their reading's origin (:func:`exact_offsets`), floats and
+    bools cast; a column of symbols with no numeric values (strings, objects, integers
+    beyond int64) refused with a ``TypeError`` naming it."""
+    symbols = [j for j, r in enumerate(readings) if not r.numeric]
+    if symbols:
+        column = f"{name}[{symbols[0]}]" if samples.shape[1] > 1 else name
+        raise TypeError(
+            f"method {method!r} needs numeric samples; {column} holds symbols with no "
+            f"numeric values (dtype {samples.dtype}: strings, objects, or integers beyond "
+            "int64). Use a discrete method (e.g. 'plugin') or 'mixed' for symbols"
+        )
+    if samples.dtype.kind in "iuO":
+        return np.column_stack([exact_offsets(samples[:, j], r) for j, r in enumerate(readings)])
+    return samples.astype(np.float64, copy=False)
+
+
+def exact_offsets(column: np.ndarray, reading: ColumnReading) -> np.ndarray:
+    """A numeric column as float64 offsets from the reading's origin, subtracted exactly in
+    integers (a column of integers beyond 2^53 keeps its differences): every continuous
+    estimator is invariant under the shift."""
+    values = _exact_numbers(column, _storage(column))
+    return (values - reading.origin).astype(np.float64)
 
 
 def _read_numbers(distinct, counts, storage: str, dtype) -> ColumnReading:
@@ -239,7 +291,7 @@ def _read_numbers(distinct, counts, storage: str, dtype) -> ColumnReading:
     if levels == 1:
         return ColumnReading("constant", 1)
     if counts.max() == 1:
-        return ColumnReading("continuous", levels)
+        return ColumnReading("continuous", levels, origin=_origin(distinct))
     step = _grid_step(distinct, counts, dtype)
     if step is not None:
         return ColumnReading("quantized", levels, resolution=step, origin=_origin(distinct))
@@ -275,7 +327,8 @@ def _given(spec, distinct, counts, dtype, label: str) -> ColumnReading:
     levels = distinct.size
     narrow = dtype.name if dtype.type in _NARROW_FLOATS else None
     if spec == "continuous":
-        return ColumnReading("continuous" if levels > 1 else "constant", levels, given=True)
+        kind = "continuous" if levels > 1 else "constant"
+        return ColumnReading(kind, levels, origin=_origin(distinct), given=True)
     if spec == "atoms":  # the atoms auto would see, else every repeated value
         repeated = _atom_candidates(counts, narrow is not None)
         repeated = repeated if repeated.any() else counts >= 2
@@ -423,8 +476,7 @@ def dequantize(
 def _dithered_column(column: np.ndarray, reading: ColumnReading, rng) -> np.ndarray:
     uniform = rng.random(len(column))
     if reading.resolution is not None:  # a regular grid
-        shifted = (_exact_numbers(column, _storage(column)) - reading.origin).astype(np.float64)
-        return shifted + reading.resolution * (uniform - 0.5)
+        return exact_offsets(column, reading) + reading.resolution * (uniform - 0.5)
     values = column.astype(np.float64)
     low, high = _cell_bounds(column, reading)
     dithered = low + (high - low) * uniform

@@ -16,6 +16,11 @@ a task pairing a discrete with a continuous variable the methods registered for 
 data (``"ross"``) and those of :data:`MIXED_DATA` (``"mixed"``). :data:`AUTO`, the
 library's default (``method="auto"``, which picks by data), applies to every task, so the
 tables show the default next to each family.
+
+Suites: :data:`SUITES` names task lists (``"hard"``: :data:`exact.distributions.HARD_SUITE`,
+``"null"``: :data:`exact.distributions.NULL_SUITE`; the CLI adds its ``"quick"`` default);
+:func:`describe` gives a task's quantity, dimensions and truth; :func:`solved` counts, per
+estimator and n, the tasks an estimator solves (:func:`is_solved`).
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from tqdm import tqdm
 
 from exact import distributions
 
-from . import _api
+from . import _api, _dask
 from ._inputs import as_samples, is_discrete
 from ._registry import lookup, methods_for
 
@@ -60,9 +65,6 @@ MIXED_DATA = ("mixed",)
 
 #: The default method: estimated on every task, whatever its data.
 AUTO = "auto"
-
-#: Seconds allowed to reach a Dask scheduler before giving up.
-CONNECT_TIMEOUT = 5.0
 
 
 class CellTimeout(BaseException):
@@ -97,7 +99,8 @@ def run_cell(
     options: dict | None = None,
     timeout: float | None = None,
 ):
-    """One cell: draw ``n`` samples of the task with ``seed``, estimate, time; a row.
+    """One cell: draw ``n`` samples of the task with ``seed``, estimate (``seed`` is also the
+    method's ``random_state``: its dithers, surrogates, training), time; a row.
 
     With ``timeout`` (seconds), drawing and estimating are stopped after that long (see
     :func:`run` for how and where) and the row is failed with ``"timeout after S s"``.
@@ -123,7 +126,7 @@ def run_cell(
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            value = estimate(*samples, method=method, **(options or {}))
+            value = estimate(*samples, method=method, **{"random_state": seed, **(options or {})})
         return value, time.perf_counter() - start
 
     try:
@@ -163,9 +166,9 @@ def run(
     scheduler
         Address of a running Dask scheduler (``"tcp://host:8786"``), with
         ``backend="dask"``: a ``dask.distributed.Client`` connects to it (``ConnectionError``
-        after :data:`CONNECT_TIMEOUT` seconds if it cannot be reached) and the cells run on
-        its workers, which must be able to import infoest. ``backend="dask"`` without it uses
-        the process's current Dask client.
+        after :data:`estimators._dask.CONNECT_TIMEOUT` seconds if it cannot be reached) and
+        the cells run on its workers, which must be able to import infoest.
+        ``backend="dask"`` without it uses the process's current Dask client.
     timeout
         Seconds one cell (drawing and estimating) may run; a longer one is failed with
         ``"timeout after S s"``. A watchdog thread raises :class:`CellTimeout` in the thread
@@ -281,43 +284,9 @@ def _dask_client(address: str | None) -> Iterator[None]:
         raise ImportError(
             "the Dask backend needs dask.distributed: pip install 'infoest[dask]'"
         ) from None
-    _check_scheduler(address)
-    with Client(address, timeout=CONNECT_TIMEOUT):
+    _dask.check_scheduler(address)
+    with Client(address, timeout=_dask.CONNECT_TIMEOUT):
         yield
-
-
-def _check_scheduler(address: str) -> None:
-    """Fail within :data:`CONNECT_TIMEOUT` unless ``address`` answers Dask's handshake.
-
-    ``Client(timeout=...)`` alone waits forever on a peer that accepts the connection and
-    stays silent (another service's port). The probe runs its own event loop in a thread,
-    so it also works under a running loop (Jupyter). In-process addresses are left to the
-    Client.
-    """
-    if address.startswith("inproc://"):
-        return
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from distributed.comm import connect
-
-    async def handshake() -> None:
-        # distributed's own timeout (with its message) first; ours for a silent peer
-        comm = await asyncio.wait_for(
-            connect(address, timeout=CONNECT_TIMEOUT), CONNECT_TIMEOUT + 1
-        )
-        await comm.close()
-
-    try:
-        with ThreadPoolExecutor(1) as thread:
-            thread.submit(asyncio.run, handshake()).result()
-    except ValueError as error:
-        raise ValueError(f"bad Dask scheduler address {address!r}: {error}") from None
-    except OSError as error:  # TimeoutError included
-        reason = str(error) or f"no answer within {CONNECT_TIMEOUT + 1:g} s"
-        raise ConnectionError(
-            f"cannot connect to the Dask scheduler at {address!r}: {reason}"
-        ) from None
 
 
 def summarize(rows: list[dict]) -> list[dict]:
@@ -348,6 +317,80 @@ def summarize(rows: list[dict]) -> list[dict]:
     return summary
 
 
+# --- suites and the "solved" count ----------------------------------------------------------
+
+#: Named task lists for ``infoest bench --suite`` (the CLI adds ``"quick"``, its default).
+SUITES = {
+    "hard": tuple(distributions.HARD_SUITE),
+    "null": tuple(distributions.NULL_SUITE),
+}
+
+#: An MI estimate solves a task of truth ``I > 0`` when ``|log(estimate / I)| < log(1.5)``:
+#: within a factor 1.5 either way (after Czyż et al. 2023).
+SOLVED_RATIO = 1.5
+#: ...and a task of truth 0 (the null suite) when ``|estimate| <= 0.05`` nats.
+NULL_TOLERANCE = 0.05
+
+
+def suite(name: str) -> list[str]:
+    """The task names of suite ``name`` (:data:`SUITES`); ``ValueError`` for another name."""
+    if name not in SUITES:
+        raise ValueError(f"unknown suite {name!r}; suites: {', '.join(sorted(SUITES))}")
+    return list(SUITES[name])
+
+
+def describe(task_name: str) -> dict:
+    """``{"task", "quantity", "dims", "truth"}`` of a task: ``dims`` is ``"dx+dy"`` for MI,
+    the dimension of the (shared) space for entropy and KL; ``truth`` in nats."""
+    task = distributions.task(task_name)
+    draws = task.sample(2, random_state=0)
+    draws = (draws,) if task.quantity == "entropy" else draws
+    sizes = [1 if np.ndim(d) == 1 else np.shape(d)[1] for d in draws]
+    dims = "+".join(map(str, sizes)) if task.quantity == "mutual_information" else str(sizes[0])
+    return {"task": task_name, "quantity": task.quantity, "dims": dims, "truth": task.truth()}
+
+
+def is_solved(estimate: float, truth: float) -> bool:
+    """Whether ``estimate`` solves a task of exact value ``truth`` (nats):
+    ``|log(estimate / truth)| < log(SOLVED_RATIO)`` for ``truth > 0`` (an estimate of the
+    wrong sign never does), ``|estimate| <= NULL_TOLERANCE`` for ``truth == 0``. NaN (a
+    failed cell): not solved."""
+    if not math.isfinite(estimate):
+        return False
+    if truth == 0:
+        return abs(estimate) <= NULL_TOLERANCE
+    ratio = estimate / truth
+    return ratio > 0 and abs(math.log(ratio)) < math.log(SOLVED_RATIO)
+
+
+def solved(rows: list[dict]) -> list[dict]:
+    """Per (estimator, n): how many tasks it solves, averaged over seeds.
+
+    A cell solves its task by :func:`is_solved` (within a factor 1.5 of a positive truth,
+    within 0.05 nats of a zero one; a failed cell does not). Each task counts the fraction
+    of its seeds solved, and the fractions are summed: ``solved`` is the expected number of
+    tasks solved by one seed, out of ``tasks`` (the tasks the estimator ran on). Rows
+    ``{"estimator", "n", "solved", "tasks", "failed"}`` (failed: cells), in first-seen order.
+    """
+    groups: dict[tuple, dict[str, list[bool]]] = {}
+    failed: dict[tuple, int] = {}
+    for row in rows:
+        key = (row["estimator"], row["n"])
+        hit = not row["failure"] and is_solved(row["estimate"], row["truth"])
+        groups.setdefault(key, {}).setdefault(row["task"], []).append(hit)
+        failed[key] = failed.get(key, 0) + bool(row["failure"])
+    return [
+        {
+            "estimator": estimator,
+            "n": n,
+            "solved": float(sum(np.mean(hits) for hits in tasks.values())),
+            "tasks": len(tasks),
+            "failed": failed[estimator, n],
+        }
+        for (estimator, n), tasks in groups.items()
+    ]
+
+
 def write_csv(rows: list[dict], path) -> None:
     """The tidy rows as CSV, one line per cell, columns :data:`FIELDS`."""
     with open(path, "w", newline="") as handle:
@@ -356,11 +399,37 @@ def write_csv(rows: list[dict], path) -> None:
         writer.writerows(rows)
 
 
+#: Quantity -> the y-axis label of its panels (every value in nats).
+_AXIS_LABELS = {
+    "entropy": "entropy (nats)",
+    "mutual_information": "mutual information (nats)",
+    "kl_divergence": "KL divergence (nats)",
+}
+_MARKERS = ("o", "s", "D", "P", "X", "*", "h", "p", "<", ">", "d")
+_LINESTYLES = ("-", (0, (1, 1)), "-.", (0, (5, 1, 1, 1, 1, 1)))
+
+
 def plot(rows: list[dict], folder) -> list:
-    """Figures from the rows, if matplotlib is installed: ``estimates.png`` (estimate
-    against n per task, mean and a band of ± one sd over seeds, the truth dashed) and
-    ``errors.png`` (estimator x task heat map of the RMSE at the largest n). Returns the
-    paths written (none without matplotlib)."""
+    """Figures from the rows, if matplotlib is installed; the paths written.
+
+    ``estimates.png``: a panel per task (titled with the task and its exact value, the
+    quantity and unit on the y-axis, n on a log x-axis) with the mean estimate over seeds
+    against n per estimator, a band of ± one standard deviation over seeds and the exact
+    value dashed; one legend for the figure, beside the panels. An estimator keeps its
+    colour, marker and line style in every panel, and the estimators' points are spread
+    slightly along n so that equal values stay visible. The y-range of a panel is the exact
+    value ± 8 times the median of ``|mean - exact| + sd`` over its points (never wider than
+    the points need, the exact value always in): a mean beyond it is drawn on the edge as a
+    triangle pointing out with its value printed, so one estimator far off (the histogram in
+    5-D) does not flatten the others.
+
+    ``errors.png``: estimator x task heat map of the RMSE at the largest n that has a result,
+    log colour scale, values printed (blank: the estimator does not apply to the task;
+    ``failed``: every seed of that cell failed).
+
+    Tasks with no successful cell get no panel; with none at all, nothing is drawn. None is
+    written without matplotlib.
+    """
     try:
         import matplotlib
     except ImportError:
@@ -371,47 +440,209 @@ def plot(rows: list[dict], folder) -> list:
     import matplotlib.pyplot as plt
 
     folder = Path(folder)
-    summary = summarize(rows)
-    tasks = list(dict.fromkeys(s["task"] for s in summary))
+    summary = [s for s in summarize(rows) if not math.isnan(s["mean"])]
+    if not summary:
+        return []
     estimators = sorted({s["estimator"] for s in summary})
-    palette = plt.get_cmap("tab20").colors  # 10 strong colours, then their light partners
-    colors = dict(zip(estimators, (palette[::2] + palette[1::2]) * 2, strict=False))
+    styles = {name: _style(i) for i, name in enumerate(estimators)}
+    seeds = len({row["seed"] for row in rows})
+    quantities = {row["task"]: row["quantity"] for row in rows}
+    _plot_estimates(plt, summary, quantities, styles, seeds, folder / "estimates.png")
+    _plot_errors(plt, summarize(rows), summary, seeds, folder / "errors.png")
+    return [folder / "estimates.png", folder / "errors.png"]
+
+
+def _style(index: int) -> dict:
+    """Colour, marker and line style of the ``index``-th estimator: no two alike among the
+    first 110 (tab10's 10 colours, 11 markers; the line style changes with each ten)."""
+    import matplotlib.pyplot as plt
+
+    return {
+        "color": plt.get_cmap("tab10").colors[index % 10],
+        "marker": _MARKERS[index % len(_MARKERS)],
+        "linestyle": _LINESTYLES[index // 10 % len(_LINESTYLES)],
+    }
+
+
+def _y_range(points: list[dict], truth: float) -> tuple[float, float]:
+    """A panel's y-limits: see :func:`plot`."""
+    mean = np.array([p["mean"] for p in points])
+    sd = np.nan_to_num(np.array([p["sd"] for p in points]))
+    deviation = np.abs(mean - truth) + sd
+    half = max(8 * float(np.median(deviation)), 1e-3 * max(1.0, abs(truth)))
+    low = max(float(np.min(mean - sd)), truth - half)
+    high = min(float(np.max(mean + sd)), truth + half)
+    low, high = min(low, truth), max(high, truth)
+    pad = 0.08 * (high - low) or 1e-3 * max(1.0, abs(truth))
+    return low - pad, high + pad
+
+
+def _plot_estimates(
+    plt, summary: list[dict], quantities: dict, styles: dict, seeds: int, path
+) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import NullLocator
+
+    tasks = list(dict.fromkeys(s["task"] for s in summary))
     columns = min(4, len(tasks))
+    lines = -(-len(tasks) // columns)
     figure, axes = plt.subplots(
-        -(-len(tasks) // columns),
-        columns,
-        figsize=(4 * columns, 3 * -(-len(tasks) // columns)),
-        squeeze=False,
+        lines, columns, figsize=(4.2 * columns, 3.4 * lines + 0.6), squeeze=False
     )
+    clipped_any = False
     for axis, task in zip(axes.flat, tasks, strict=False):
-        for estimator in dict.fromkeys(s["estimator"] for s in summary if s["task"] == task):
-            cells = [s for s in summary if s["task"] == task and s["estimator"] == estimator]
-            n = [c["n"] for c in cells]
+        points = [s for s in summary if s["task"] == task]
+        truth = points[0]["truth"]
+        low, high = _y_range(points, truth)
+        names = list(dict.fromkeys(p["estimator"] for p in points))
+        step = min(0.035, 0.25 / len(names))  # decades between neighbours' points
+        for i, name in enumerate(names):
+            cells = sorted((p for p in points if p["estimator"] == name), key=lambda p: p["n"])
+            n = np.array([c["n"] for c in cells]) * 10 ** ((i - (len(names) - 1) / 2) * step)
             mean = np.array([c["mean"] for c in cells])
             sd = np.nan_to_num(np.array([c["sd"] for c in cells]))
-            axis.plot(n, mean, marker="o", label=estimator, color=colors[estimator])
-            axis.fill_between(n, mean - sd, mean + sd, alpha=0.2, color=colors[estimator])
-        axis.axhline(cells[0]["truth"], color="black", linestyle="--")
+            style = styles[name]
+            if len(n) > 1:
+                alpha = min(0.15, 0.6 / len(names))
+                axis.fill_between(n, mean - sd, mean + sd, color=style["color"], alpha=alpha, lw=0)
+            else:  # one size: the band is a bar
+                axis.vlines(n, mean - sd, mean + sd, color=style["color"], alpha=0.35, lw=4)
+            shown = np.clip(mean, low, high)
+            axis.plot(n, shown, color=style["color"], linestyle=style["linestyle"], lw=1.2)
+            inside = shown == mean
+            axis.plot(
+                n[inside],
+                mean[inside],
+                linestyle="none",
+                marker=style["marker"],
+                ms=5.5,
+                color=style["color"],
+                markeredgecolor="white",
+                markeredgewidth=0.4,
+            )
+            for x, value in zip(n[~inside], mean[~inside], strict=True):
+                clipped_any = True
+                above = value > high
+                edge = high if above else low
+                axis.plot(
+                    x,
+                    edge,
+                    marker="^" if above else "v",
+                    ms=7,
+                    color=style["color"],
+                    clip_on=False,
+                    linestyle="none",
+                )
+                axis.annotate(
+                    f"{value:.3g}",
+                    (x, edge),
+                    xytext=(4, -9 if above else 3),
+                    textcoords="offset points",
+                    fontsize=7,
+                    color=style["color"],
+                    annotation_clip=False,
+                )
+        axis.axhline(truth, color="black", linestyle="--", lw=1.2, zorder=0.5)
+        axis.set_ylim(low, high)
+        sizes = sorted({p["n"] for p in points})
         axis.set_xscale("log")
-        axis.set_title(task, fontsize=9)
-        axis.legend(fontsize=6)
+        axis.set_xlim(sizes[0] / 1.4, sizes[-1] * 1.4)
+        axis.set_xticks(sizes, [f"{n:,}" for n in sizes], fontsize=7)
+        axis.xaxis.set_minor_locator(NullLocator())
+        axis.tick_params(axis="y", labelsize=7)
+        axis.set_xlabel("n (samples)", fontsize=8)
+        axis.set_ylabel(_AXIS_LABELS.get(quantities[task], "estimate (nats)"), fontsize=8)
+        axis.set_title(f"{task}  (exact {truth:.4g})", fontsize=9)
+        axis.grid(alpha=0.25, lw=0.5)
     for axis in list(axes.flat)[len(tasks) :]:
         axis.set_visible(False)
+    handles = [
+        Line2D([], [], color=s["color"], marker=s["marker"], linestyle=s["linestyle"], label=name)
+        for name, s in styles.items()
+    ]
+    handles += [
+        Line2D([], [], color="black", linestyle="--", label="exact value"),
+        Patch(color="grey", alpha=0.25, label=f"± 1 sd over {seeds} seeds"),
+    ]
+    if clipped_any:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="grey",
+                marker="^",
+                linestyle="none",
+                label="mean beyond the axis\n(value printed)",
+            )
+        )
+    figure.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 0.96),
+        fontsize=8,
+        title="estimator",
+        title_fontsize=8,
+        frameon=False,
+    )
+    figure.suptitle(
+        f"infoest bench: mean estimate over {seeds} seed{'s' * (seeds != 1)} against sample "
+        "size n\n(each estimator's points are spread slightly along n so that equal values "
+        "stay visible)",
+        fontsize=10,
+    )
     figure.tight_layout()
-    figure.savefig(folder / "estimates.png", dpi=100)
+    figure.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(figure)
 
-    largest = max(s["n"] for s in summary)
-    grid = np.full((len(estimators), len(tasks)), np.nan)
+
+def _plot_errors(plt, summary: list[dict], done: list[dict], seeds: int, path) -> None:
+    """``errors.png`` (see :func:`plot`); ``summary`` has every cell, ``done`` those with
+    a result."""
+    from matplotlib.colors import LogNorm
+
+    tasks = list(dict.fromkeys(s["task"] for s in summary))
+    names = sorted({s["estimator"] for s in summary})
+    largest = max(s["n"] for s in done)
+    grid = np.full((len(names), len(tasks)), np.nan)
+    failed = []
     for s in summary:
         if s["n"] == largest:
-            grid[estimators.index(s["estimator"]), tasks.index(s["task"])] = s["rmse"]
-    figure, axis = plt.subplots(figsize=(1 + 0.8 * len(tasks), 1 + 0.4 * len(estimators)))
-    image = axis.imshow(np.log10(grid), cmap="viridis")
+            where = names.index(s["estimator"]), tasks.index(s["task"])
+            if math.isnan(s["rmse"]):
+                failed.append(where)
+            else:
+                grid[where] = s["rmse"]
+    positive = grid[grid > 0]
+    floor = positive.min() if positive.size else 1e-12
+    shown = np.where(grid > 0, grid, np.where(grid == 0, floor, np.nan))
+    figure, axis = plt.subplots(figsize=(2 + 0.75 * len(tasks), 1.6 + 0.4 * len(names)))
+    norm = LogNorm(vmin=np.nanmin(shown), vmax=np.nanmax(shown)) if positive.size else None
+    image = axis.imshow(shown, cmap="viridis", norm=norm, aspect="auto")
+    for (i, j), value in np.ndenumerate(grid):
+        if not math.isnan(value):
+            bright = norm is not None and norm(shown[i, j]) > 0.6
+            axis.text(
+                j,
+                i,
+                f"{value:.2g}",
+                ha="center",
+                va="center",
+                fontsize=5.5,
+                color="black" if bright else "white",
+            )
+    for i, j in failed:
+        axis.text(j, i, "failed", ha="center", va="center", fontsize=5.5, color="red")
     axis.set_xticks(range(len(tasks)), tasks, rotation=60, ha="right", fontsize=7)
-    axis.set_yticks(range(len(estimators)), estimators, fontsize=7)
-    figure.colorbar(image, label=f"log10 RMSE at n = {largest} (nats)")
+    axis.set_yticks(range(len(names)), names, fontsize=7)
+    axis.set_xlabel("task", fontsize=8)
+    axis.set_ylabel("estimator", fontsize=8)
+    axis.set_title(
+        f"RMSE against the exact value at n = {largest:,} ({seeds} seed{'s' * (seeds != 1)});\n"
+        "blank: estimator not applicable to the task",
+        fontsize=9,
+    )
+    figure.colorbar(image, label="RMSE (nats, log scale)")
     figure.tight_layout()
-    figure.savefig(folder / "errors.png", dpi=100)
+    figure.savefig(path, dpi=100)
     plt.close(figure)
-    return [folder / "estimates.png", folder / "errors.png"]

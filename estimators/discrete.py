@@ -506,6 +506,15 @@ def _plugin_kl_nats(x_p: np.ndarray, x_q: np.ndarray, *, pseudocount: float = 0.
     return float(exact.kl_divergence(p, q, validate=False))
 
 
+def _nsb_standard_error(problem) -> tuple[float, float, str, dict]:
+    """The analytic interval of ``uncertainty="auto"`` for NSB entropy: the posterior mean
+    and standard deviation of ``H`` under the NSB prior (Nemenman et al. 2002), both from
+    :func:`nsb_entropy`, in nats. ``problem``: an :class:`estimators._api.Problem` (its
+    ``arrays`` and ``options``). Cost: one NSB estimate."""
+    mean, std = nsb_entropy(problem.arrays[0], **problem.options)
+    return mean, std, "nsb posterior", {}
+
+
 _FROM_COUNTS: dict[str, _FromCounts] = {
     "plugin": _plugin,
     "miller-madow": _miller_madow,
@@ -524,4 +533,5 @@ for _name, _estimator in _FROM_COUNTS.items():
         mutual_information=_mi_with(_estimator),
         conditional_mutual_information=_cmi_with(_estimator),
         **({"kl_divergence": _plugin_kl_nats} if _name == "plugin" else {}),
+        standard_errors={"entropy": _nsb_standard_error} if _name == "nsb" else None,
     )

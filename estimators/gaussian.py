@@ -39,6 +39,12 @@ covariance has rank ``min(n - 1, d)``. A constant column, or columns that are li
 combinations of others (the sample correlation matrix has an eigenvalue below
 ``_SINGULAR_TOL``), give a ``ValueError`` naming the argument.
 
+Scale: each column is first divided by its largest magnitude rounded to a power of two
+(:func:`estimators._inputs.column_scales`; exact in floating point, and for KL the same
+divisor for both samples), so the covariance neither overflows at 1e300 nor underflows at
+1e-300: MI, CMI and KL are the same at any scale, and the entropy shifts by exactly the
+log of the scale (``H(aX) = H(X) + d log a``).
+
 Cost: ``O(n d^2 + d^3)`` time and ``O(n d)`` memory (one centred copy) for ``"gaussian"``;
 ``O(d n log n)`` more for the ranks of ``"gaussian-copula"`` — millions of rows take seconds.
 Never an ``n x n`` matrix. Results in nats (the public functions convert to ``base``).
@@ -56,7 +62,7 @@ from exact import gaussian as closed_form
 
 from . import _api
 from ._combine import cmi_from_entropies, mi_from_entropies
-from ._inputs import check_flag, check_min_samples
+from ._inputs import check_flag, check_min_samples, column_scales
 from ._registry import register
 
 __all__ = [
@@ -74,8 +80,10 @@ __all__ = [
 _SINGULAR_TOL = 1e-10
 
 #: A column whose standard deviation is below this fraction of its largest magnitude is
-#: constant up to rounding (the mean of n equal floats need not equal them exactly).
-_CONSTANT_TOL = 1e-12
+#: constant up to rounding (the mean of n equal floats need not equal them exactly: it is
+#: off by at most ~log2(n) ulps with numpy's pairwise sums, under 64 eps for n < 2^60).
+#: 1e-12 called ``z + 1e12`` (standard deviation 1) constant.
+_CONSTANT_TOL = 64 * np.finfo(np.float64).eps
 
 
 # ----------------------------------------------------------------------- public functions
@@ -180,24 +188,54 @@ def copula_conditional_mutual_information(
 
 
 def _entropy(x: np.ndarray, *, bias_correction: bool = False) -> float:
-    entropy_of = _block_entropy_of({"x": x}, "gaussian", bias_correction)
-    return entropy_of(_columns(x.shape[1]))
+    scales = column_scales(x)  # H(X / s) = H(X) - sum log s: exact, from 1e-300 to 1e300
+    entropy_of = _block_entropy_of({"x": x / scales}, "gaussian", bias_correction)
+    return entropy_of(_columns(x.shape[1])) + float(np.log(scales).sum())
 
 
 def _mutual_information(x: np.ndarray, y: np.ndarray, *, bias_correction: bool = False) -> float:
-    return _gaussian_mi({"x": x, "y": y}, "gaussian", bias_correction)
+    return _gaussian_mi(_rescaled({"x": x, "y": y}), "gaussian", bias_correction)
 
 
 def _conditional_mutual_information(
     x: np.ndarray, y: np.ndarray, z: np.ndarray, *, bias_correction: bool = False
 ) -> float:
-    return _gaussian_cmi({"x": x, "y": y, "z": z}, "gaussian", bias_correction)
+    return _gaussian_cmi(_rescaled({"x": x, "y": y, "z": z}), "gaussian", bias_correction)
 
 
 def _kl_divergence(x_p: np.ndarray, x_q: np.ndarray) -> float:
+    """The plug-in KL divergence of the fitted normals, each sample's moments first taken in
+    its own power-of-two units (no overflow, no underflow), then both expressed in the units
+    half-way between (in powers of two): the divergence is the same in any common units, and
+    samples up to 2^1000 apart in magnitude keep representable covariances. A divergence
+    beyond float64 (``x_p`` spread 1e300 times wider than ``x_q``) is a ``ValueError``."""
+    scale_p, scale_q = column_scales(x_p), column_scales(x_q)
+    x_p, x_q = x_p / scale_p, x_q / scale_q
     cov_p = _checked_covariance({"x_p": x_p}, "gaussian")
     cov_q = _checked_covariance({"x_q": x_q}, "gaussian")
-    return float(closed_form.kl_divergence(x_p.mean(axis=0), cov_p, x_q.mean(axis=0), cov_q))
+    ratio = scale_p / scale_q  # exact powers of two
+    to_q = np.exp2(-np.round(np.log2(ratio) / 2))  # q's units -> the half-way units
+    to_p = ratio * to_q
+    with np.errstate(over="ignore", under="ignore"):
+        moments = (
+            x_p.mean(axis=0) * to_p,
+            cov_p * np.outer(to_p, to_p),
+            x_q.mean(axis=0) * to_q,
+            cov_q * np.outer(to_q, to_q),
+        )
+        representable = all(
+            np.isfinite(cov).all() and (np.diag(cov) >= np.finfo(np.float64).tiny).all()
+            for cov in moments[1::2]
+        )
+        nats = float(closed_form.kl_divergence(*moments)) if representable else math.inf
+    if not math.isfinite(nats):
+        worst = int(np.argmax(np.abs(np.log2(ratio))))
+        raise ValueError(
+            f"D(p || q) of the normals fitted to x_p and x_q is beyond float64: they differ "
+            f"in magnitude by a factor of 2^{int(np.log2(ratio[worst]))} (column {worst}); "
+            "compare samples of comparable spread"
+        )
+    return nats
 
 
 def _copula_mutual_information(
@@ -214,6 +252,14 @@ def _copula_conditional_mutual_information(
 
 
 # ---------------------------------------------------------------------------------- helpers
+
+
+def _rescaled(samples: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each column divided by :func:`estimators._inputs.column_scales` (an exact power of
+    two): MI and CMI do not change, and the covariance of samples from 1e-300 to 1e300
+    neither overflows (``inf``, then a ``LinAlgError``) nor underflows (a column read as
+    constant)."""
+    return {name: part / column_scales(part) for name, part in samples.items()}
 
 
 def _gaussian_mi(samples: dict[str, np.ndarray], method: str, bias_correction: bool) -> float:
@@ -274,6 +320,16 @@ def normal_scores(x: np.ndarray) -> np.ndarray:
     return special.ndtri(stats.rankdata(x, axis=0) / (x.shape[0] + 1))
 
 
+def fitted_dependence(blocks: list[np.ndarray], *, bias_correction: bool = False) -> float:
+    """The Gaussian MI (blocks ``[x, y]``) or conditional MI (``[x, y, z]``), in nats, of the
+    normal fitted to the blocks side by side: the estimator of ``method="gaussian"`` on arrays
+    already checked (used on normal scores by :mod:`estimators.hybrid`). ``ValueError``
+    where the sample covariance is singular. Cost ``O(n d^2 + d^3)``."""
+    samples = dict(zip("xyz", blocks, strict=False))
+    combine = _gaussian_mi if len(blocks) == 2 else _gaussian_cmi
+    return combine(samples, "gaussian", bias_correction)
+
+
 def _normal_scores(samples: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """:func:`normal_scores` of each named block."""
     return {name: normal_scores(part) for name, part in samples.items()}
@@ -323,11 +379,15 @@ def _check_rows(joint: np.ndarray, label: str, method: str) -> None:
 
 
 def _check_no_constant_column(part: np.ndarray, variances, name: str, method: str) -> None:
-    constant = np.flatnonzero(np.sqrt(variances) <= _CONSTANT_TOL * np.abs(part).max(axis=0))
+    spread = np.sqrt(variances)
+    constant = np.flatnonzero(spread <= _CONSTANT_TOL * np.abs(part).max(axis=0))
     if constant.size:
+        j = int(constant[0])
         raise ValueError(
-            f"{name} has a singular sample covariance: its column {int(constant[0])} is "
-            f"constant; method {method!r} needs every column to vary — drop constant columns"
+            f"{name} has a singular sample covariance: its column {j} is constant up to "
+            f"rounding (standard deviation {spread[j] / np.abs(part[:, j]).max():.2g} of its "
+            f"magnitude, below {_CONSTANT_TOL:.2g}); method {method!r} needs every column to "
+            "vary — drop constant columns"
         )
 
 
@@ -344,6 +404,49 @@ def _check_not_collinear(correlation: np.ndarray, label: str, method: str) -> No
         )
 
 
+def _entropy_standard_error(problem) -> tuple[float, float, str, dict]:
+    """The analytic interval of ``uncertainty="auto"`` for the Gaussian entropy:
+    ``Var H = 1/4 sum_{i=1..d} psi'((n - i) / 2)``: ``(n - 1) S`` is Wishart, its log
+    determinant a sum of independent ``log chi^2_(n-i)`` (exact for normal data; Anderson
+    2003, ch. 7). Value and standard error in nats; ``problem`` an
+    :class:`estimators._api.Problem`. Cost: the estimate plus ``d`` trigamma values."""
+    n, d = problem.arrays[0].shape
+    variance = 0.25 * float(special.polygamma(1, (n - np.arange(1, d + 1)) / 2).sum())
+    return problem.run(*problem.arrays), math.sqrt(variance), "gaussian asymptotic", {}
+
+
+def _dependence_standard_error(problem) -> tuple[float, float, str, dict]:
+    """The analytic interval of ``uncertainty="auto"`` for the Gaussian MI and CMI:
+    ``I = -1/2 sum_i log(1 - r_i^2)`` over the canonical correlations ``r_i`` of X and Y
+    (partial, given Z), and ``Var r_i ~ (1 - r_i^2)^2 / n`` (asymptotically independent;
+    Anderson 2003, ch. 12) give by the delta method ``Var I ~ sum_i r_i^2 / n'``,
+    ``n' = n - d_z``. Not valid near independence (``I -> 0``, where ``2 n' I`` is
+    chi-squared): use :func:`estimators.independence_test` there. Value and standard error
+    in nats; the canonical correlations in the diagnostics. Cost: the estimate plus
+    ``O(n d^2 + d^3)`` for the covariance and its eigenvalues."""
+    x, y, *z = problem.arrays
+    joint = np.hstack((x, y, *z))
+    joint = joint / column_scales(joint)  # canonical correlations do not change with scale
+    cov = np.atleast_2d(np.cov(joint, rowvar=False))
+    d_x, d_xy = x.shape[1], x.shape[1] + y.shape[1]
+    if z:
+        cov = cov[:d_xy, :d_xy] - cov[:d_xy, d_xy:] @ np.linalg.solve(
+            cov[d_xy:, d_xy:], cov[d_xy:, :d_xy]
+        )
+    cross = np.linalg.solve(cov[:d_x, :d_x], cov[:d_x, d_x:d_xy]) @ np.linalg.solve(
+        cov[d_x:d_xy, d_x:d_xy], cov[d_x:d_xy, :d_x]
+    )
+    squared = np.clip(np.linalg.eigvals(cross).real, 0, 1)
+    effective_n = len(joint) - (z[0].shape[1] if z else 0)
+    stderr = math.sqrt(float(squared.sum()) / effective_n)
+    return (
+        problem.run(*problem.arrays),
+        stderr,
+        "gaussian asymptotic",
+        {"canonical_correlations": np.sqrt(squared)},
+    )
+
+
 register(
     "gaussian",
     "gaussian",
@@ -352,6 +455,11 @@ register(
     mutual_information=_mutual_information,
     conditional_mutual_information=_conditional_mutual_information,
     kl_divergence=_kl_divergence,
+    standard_errors={
+        "entropy": _entropy_standard_error,
+        "mutual_information": _dependence_standard_error,
+        "conditional_mutual_information": _dependence_standard_error,
+    },
 )
 for _name in ("gaussian-copula", "copula"):
     register(

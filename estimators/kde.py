@@ -33,6 +33,14 @@ same factor as ``scipy.stats.gaussian_kde``'s, whose kernel covariance is ``h^2 
   ``h -> 0``). Note that the leave-one-out log-likelihood is minus the entropy estimate, so
   ``"cv"`` picks the ``h`` with the smallest entropy estimate.
 
+A bandwidth too narrow to reach the samples' neighbours (the median row's nearest other
+row beyond 38.6 ``h``, where the kernel is below the smallest float64) is refused with a
+``ValueError``: the estimate would be the tail of one kernel, growing as ``1 / h^2``
+(``bandwidth=1e-12`` gave 1e19 nats). Each column is divided by its largest magnitude
+rounded to a power of two before the covariance is taken (exact; added back in the
+log-determinant), so samples from 1e-300 to 1e300 give the same MI and KL, and entropies
+that differ by exactly the log of the scale.
+
 MI and conditional MI are entropy combinations (``estimators._combine``) evaluated with ONE
 bandwidth, the one the rule gives for the joint variable (``d = d_x + d_y [+ d_z]``; for
 ``"cv"``, cross-validated on the joint). With a common ``h`` and covariance-shaped kernels the
@@ -59,13 +67,14 @@ from __future__ import annotations
 import functools
 import math
 from numbers import Real
+from typing import NamedTuple
 
 import numpy as np
 from scipy import linalg, optimize
 
 from . import _api
 from ._combine import cmi_from_entropies, mi_from_entropies
-from ._inputs import check_min_samples, check_no_constant_column
+from ._inputs import check_min_samples, check_no_constant_column, column_scales
 from ._registry import register
 
 __all__ = ["conditional_mutual_information", "entropy", "kl_divergence", "mutual_information"]
@@ -77,6 +86,8 @@ _CHUNK_ELEMENTS = 4_000_000  # squared distances per chunk: 32 MB of float64
 _CV_RANGE = (0.01, 5.0)  # search interval for "cv", as multiples of Scott's h
 _CV_LOG_TOLERANCE = 0.01
 _MIN_UNEXPLAINED = 1e-12  # 1 - R^2 of a column on the earlier ones below this: singular
+#: a kernel term exp(-r^2 / (2 h^2)) below the smallest float64 (r > 38.6 h): out of reach
+_OUT_OF_REACH = -math.log(np.finfo(np.float64).smallest_subnormal)
 
 
 def entropy(x, base: float = math.e, *, bandwidth: str | float = "scott", **options) -> float:
@@ -162,14 +173,13 @@ def _conditional_mutual_information(
 
 def _kl_divergence(x_p: np.ndarray, x_q: np.ndarray, *, bandwidth="scott") -> float:
     _check_inputs(bandwidth, x_p=x_p, x_q=x_q)
-    mean_p, lower_p = _whitening(x_p)
-    mean_q, lower_q = _whitening(x_q)
+    white_p, white_q = _whitening(x_p), _whitening(x_q)
     # log f(x) = log f_W(L^-1 (x - mean)) - log det L, with p's and q's own whitening
-    log_p = _loo_log_density(_whiten(x_p, mean_p, lower_p), _bandwidth(x_p, bandwidth))
-    log_q = _log_density(
-        _whiten(x_p, mean_q, lower_q), _whiten(x_q, mean_q, lower_q), _bandwidth(x_q, bandwidth)
-    )
-    return float(np.mean(log_p - log_q)) - _log_det(lower_p) + _log_det(lower_q)
+    log_p = _loo_log_density(_whiten(x_p, white_p), _bandwidth(x_p, bandwidth))
+    p_under_q = _whiten(x_p, white_q)
+    _check_representable(p_under_q)
+    log_q = _log_density(p_under_q, _whiten(x_q, white_q), _bandwidth(x_q, bandwidth))
+    return float(np.mean(log_p - log_q)) - _log_det(white_p) + _log_det(white_q)
 
 
 register(
@@ -187,7 +197,10 @@ register(
 
 
 def _check_inputs(bandwidth, **samples: np.ndarray) -> None:
-    """The bandwidth option, then each sample: at least 2 rows, no constant column."""
+    """The bandwidth option, then each sample: at least 2 rows, no constant column, a
+    non-singular covariance (each sample, and for MI and CMI the samples side by side), so
+    that a singular one is refused naming the argument. Cost ``O(n d^2)``, small beside the
+    kernel sums."""
     _check_bandwidth(bandwidth)
     for name, array in samples.items():
         check_min_samples(array, name, _MIN_SAMPLES, _METHOD)
@@ -197,6 +210,9 @@ def _check_inputs(bandwidth, **samples: np.ndarray) -> None:
             f"method {_METHOD!r} needs a non-singular sample covariance (a constant has no "
             "differential entropy); drop it",
         )
+        _whitening(array, name)
+    if len(samples) > 1 and "x_p" not in samples:
+        _whitening(np.hstack(list(samples.values())), f"({', '.join(samples)}) jointly")
 
 
 def _check_bandwidth(bandwidth) -> None:
@@ -218,12 +234,27 @@ def _check_bandwidth(bandwidth) -> None:
 # --- whitening ------------------------------------------------------------------------------
 
 
-def _whitening(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sample mean and lower Cholesky factor ``L`` of the sample covariance (``ddof = 1``).
+class _Whitening(NamedTuple):
+    """``w = L^-1 (x / scale - mean)``: ``scale`` per column (an exact power of two,
+    :func:`estimators._inputs.column_scales`), then the sample mean and the lower Cholesky
+    factor ``L`` of the sample covariance of ``x / scale``."""
+
+    mean: np.ndarray
+    lower: np.ndarray
+    scale: np.ndarray
+
+
+def _whitening(samples: np.ndarray, name: str = "the samples") -> _Whitening:
+    """The whitening of ``samples``: each column divided by its power-of-two scale first, so
+    the covariance of samples from 1e-300 to 1e300 neither overflows nor underflows (the
+    scale returns in :func:`_log_det`: ``H(aX) = H(X) + d log a`` exactly); then the sample
+    mean and lower Cholesky factor ``L`` of the sample covariance (``ddof = 1``).
 
     ``ValueError`` if the covariance is singular (fewer than ``d + 1`` samples, or columns
     that are linear combinations of the others, to a relative residual variance of 1e-12).
     """
+    scale = column_scales(samples)
+    samples = samples / scale
     mean = samples.mean(axis=0)
     cov = np.atleast_2d(np.cov(samples, rowvar=False))
     try:
@@ -233,27 +264,29 @@ def _whitening(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if lower is None or np.any(np.diag(lower) ** 2 < _MIN_UNEXPLAINED * np.diag(cov)):
         raise ValueError(
             f"method {_METHOD!r} needs a non-singular sample covariance; the "
-            f"{samples.shape[1]} columns of these {samples.shape[0]} samples are linearly "
-            "dependent (need at least d + 1 samples, and no column a linear combination of "
+            f"{samples.shape[1]} columns of {name} ({samples.shape[0]} rows) are linearly "
+            "dependent (need at least d + 1 rows, and no column a linear combination of "
             "the others)"
         )
-    return mean, lower
+    return _Whitening(mean, lower, scale)
 
 
-def _whiten(samples: np.ndarray, mean: np.ndarray, lower: np.ndarray) -> np.ndarray:
-    """``L^-1 (x - mean)`` for every row ``x``; ``O(n d^2)``."""
-    return linalg.solve_triangular(lower, (samples - mean).T, lower=True).T
+def _whiten(samples: np.ndarray, whitening: _Whitening) -> np.ndarray:
+    """``L^-1 (x / scale - mean)`` for every row ``x``; ``O(n d^2)``."""
+    centred = samples / whitening.scale - whitening.mean
+    return linalg.solve_triangular(whitening.lower, centred.T, lower=True).T
 
 
-def _log_det(lower: np.ndarray) -> float:
-    return float(np.log(np.diag(lower)).sum())
+def _log_det(whitening: _Whitening) -> float:
+    """``log det`` of the map from whitened to original units: ``diag(scale) L``."""
+    return float(np.log(np.diag(whitening.lower)).sum() + np.log(whitening.scale).sum())
 
 
 def _entropy_at(samples: np.ndarray, h: float) -> float:
     """Leave-one-out KDE entropy of ``samples`` at whitened bandwidth ``h``, nats."""
-    mean, lower = _whitening(samples)
-    white = _whiten(samples, mean, lower)
-    return _log_det(lower) - float(np.mean(_loo_log_density(white, h)))
+    whitening = _whitening(samples)
+    white = _whiten(samples, whitening)
+    return _log_det(whitening) - float(np.mean(_loo_log_density(white, h)))
 
 
 # --- bandwidth ------------------------------------------------------------------------------
@@ -267,7 +300,7 @@ def _bandwidth(samples: np.ndarray, bandwidth) -> float:
     if bandwidth == "silverman":
         return (n * (d + 2) / 4) ** (-1 / (d + 4))
     if bandwidth == "cv":
-        return _cv_bandwidth(_whiten(samples, *_whitening(samples)))
+        return _cv_bandwidth(_whiten(samples, _whitening(samples)))
     return float(bandwidth)
 
 
@@ -280,7 +313,7 @@ def _cv_bandwidth(white: np.ndarray) -> float:
     scott = _scott(*white.shape)
     bounds = tuple(math.log(scott * factor) for factor in _CV_RANGE)
     result = optimize.minimize_scalar(
-        lambda log_h: -float(np.mean(_loo_log_density(white, math.exp(log_h)))),
+        lambda log_h: -float(np.mean(_loo_log_density(white, math.exp(log_h), check=False))),
         bounds=bounds,
         method="bounded",
         options={"xatol": _CV_LOG_TOLERANCE},
@@ -291,15 +324,55 @@ def _cv_bandwidth(white: np.ndarray) -> float:
 # --- kernel sums ----------------------------------------------------------------------------
 
 
-def _loo_log_density(white: np.ndarray, h: float) -> np.ndarray:
-    """``log f_-i(w_i)`` for every row of ``white`` (leave-one-out), whitened units."""
-    log_sums = _log_kernel_sums(white, white, h, exclude_self=True)
+def _loo_log_density(white: np.ndarray, h: float, *, check: bool = True) -> np.ndarray:
+    """``log f_-i(w_i)`` for every row of ``white`` (leave-one-out), whitened units; with
+    ``check``, a bandwidth out of reach of the samples' neighbours is refused
+    (:func:`_check_reach`)."""
+    log_sums, nearest = _log_kernel_sums(white, white, h, exclude_self=True)
+    if check:
+        _check_reach(nearest, h)
     return log_sums - _log_normaliser(white.shape[0] - 1, white.shape[1], h)
+
+
+def _check_reach(nearest: np.ndarray, h: float) -> None:
+    """Refuse a bandwidth that does not reach the samples' neighbours: for the median row,
+    the nearest other row (squared distance ``nearest``, whitened units) farther than
+    ``sqrt(2 * 744.4) h = 38.6 h``, where the kernel term ``exp(-r^2 / (2 h^2))`` is below
+    the smallest float64. The leave-one-out density of most rows is then the far tail of a
+    single kernel, computed only because it is taken in log space, and the entropy estimate
+    grows as ``1 / h^2`` without bound (``bandwidth=1e-12``: about 1e19 nats). The rules
+    never come near (Scott's ``h`` leaves the median row's neighbour within 13 ``h`` even at
+    ``d = 100``, ``n = 50``); "cv"'s search is not checked, only its result."""
+    typical = float(np.median(nearest))
+    if typical / (2 * h * h) <= _OUT_OF_REACH:
+        return
+    reach = math.sqrt(typical / (2 * _OUT_OF_REACH))
+    raise ValueError(
+        f"bandwidth h = {h:.3g} (whitened units: standard deviations) is too narrow for these "
+        f"samples: the median row's nearest other row is {math.sqrt(typical) / h:.3g} "
+        "bandwidths away, where the kernel is below the smallest float64, so the estimate "
+        "would be the tail of a single kernel (growing as 1/h^2); use a rule ('scott', "
+        f"'silverman', 'cv') or h >= {reach:.3g}"
+    )
+
+
+def _check_representable(p_under_q: np.ndarray) -> None:
+    """Refuse rows of ``x_p`` so far from ``x_q`` (beyond 1e154 of q's standard deviations)
+    that their squared distance overflows: the log density of q there is ``-inf`` in any
+    floating point, the estimate of ``D(p || q)`` infinite (it was NaN, ``inf - inf``)."""
+    squared = np.einsum("ij,ij->i", p_under_q, p_under_q)
+    far = np.flatnonzero(~np.isfinite(squared))
+    if far.size:
+        raise ValueError(
+            f"x_p has {far.size} row(s) (the first: {int(far[0])}) beyond 1e154 standard "
+            "deviations of x_q, where the kernel density of x_q is 0 even in log space: the "
+            "KDE estimate of D(p || q) is infinite; remove such outliers or use 'knn'"
+        )
 
 
 def _log_density(queries: np.ndarray, reference: np.ndarray, h: float) -> np.ndarray:
     """``log f(q_i)`` of the KDE with centres ``reference`` at every row of ``queries``."""
-    log_sums = _log_kernel_sums(queries, reference, h, exclude_self=False)
+    log_sums, _ = _log_kernel_sums(queries, reference, h, exclude_self=False)
     return log_sums - _log_normaliser(reference.shape[0], reference.shape[1], h)
 
 
@@ -310,8 +383,9 @@ def _log_normaliser(count: int, d: int, h: float) -> float:
 
 def _log_kernel_sums(
     queries: np.ndarray, reference: np.ndarray, h: float, *, exclude_self: bool
-) -> np.ndarray:
-    """``log sum_j exp(-|q_i - r_j|^2 / (2 h^2))`` for every query row ``q_i``.
+) -> tuple[np.ndarray, np.ndarray]:
+    """``log sum_j exp(-|q_i - r_j|^2 / (2 h^2))`` for every query row ``q_i``, and the
+    squared distance from ``q_i`` to its nearest centre.
 
     With ``exclude_self`` the queries are the reference and term ``j = i`` is left out.
     Evaluated in chunks of rows (one reused buffer of at most ``_CHUNK_ELEMENTS`` squared
@@ -323,7 +397,7 @@ def _log_kernel_sums(
     left, _ = _gram_operands(queries)
     _, right = _gram_operands(reference)
     buffer = np.empty((min(rows, queries.shape[0]), m))
-    sums = np.empty(queries.shape[0])
+    sums, nearest = np.empty(queries.shape[0]), np.empty(queries.shape[0])
     for start in range(0, queries.shape[0], rows):  # chunks of rows, not samples
         chunk = left[start : start + rows]
         squared = np.matmul(chunk, right, out=buffer[: chunk.shape[0]])
@@ -331,8 +405,10 @@ def _log_kernel_sums(
         if exclude_self:
             diagonal = np.arange(squared.shape[0])
             squared[diagonal, start + diagonal] = np.inf
-        sums[start : start + rows] = _log_sum_exp_scaled(squared, -0.5 / (h * h))
-    return sums
+        sums[start : start + rows], nearest[start : start + rows] = _log_sum_exp_scaled(
+            squared, -0.5 / (h * h)
+        )
+    return sums, nearest
 
 
 def _gram_operands(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -347,8 +423,9 @@ def _gram_operands(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.hstack((points, norms, ones)), np.hstack((-2.0 * points, ones, norms)).T
 
 
-def _log_sum_exp_scaled(squared: np.ndarray, scale: float) -> np.ndarray:
-    """``log sum_j exp(scale * squared_ij)`` per row (``scale < 0``), overwriting ``squared``.
+def _log_sum_exp_scaled(squared: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """``log sum_j exp(scale * squared_ij)`` per row (``scale < 0``), overwriting ``squared``,
+    and each row's smallest entry.
 
     Shifted by each row's smallest entry, so the largest term is exactly 1 and the sum is in
     ``[1, m]``: no underflow however far the nearest centre.
@@ -357,4 +434,4 @@ def _log_sum_exp_scaled(squared: np.ndarray, scale: float) -> np.ndarray:
     squared -= nearest
     squared *= scale
     np.exp(squared, out=squared)
-    return np.log(squared.sum(axis=1)) + scale * nearest[:, 0]
+    return np.log(squared.sum(axis=1)) + scale * nearest[:, 0], nearest[:, 0]

@@ -25,6 +25,14 @@ left: the MI and CMI estimators treat a row whose k-th neighbour is at distance 
 al.'s (2017) rule on atoms (its ``k`` and its counts become the numbers of rows at distance
 0), deterministically; Kozachenko–Leonenko and Wang et al. would take ``log 0`` there and
 raise ``ValueError`` instead. Nothing is ever jittered.
+
+Units: every estimator is invariant where its quantity is, under a rescaling of any column
+from 1e-300 to 1e300. KSG, Frenzel–Pompe and Ross divide each column by its standard
+deviation (``standardize``, default); Kozachenko–Leonenko and Wang et al. do so always,
+computed without overflow (each column divided by its power-of-two magnitude first), and
+the entropy adds ``sum_j log s_j`` back (``H(X / s) = H(X) - sum_j log s_j``): the metric
+would otherwise weigh each column by its units (columns at 1e300 and 1e-300 gave 1379
+nats for an entropy of 2.8 — the small column lost below the large one's resolution).
 """
 
 from __future__ import annotations
@@ -39,11 +47,11 @@ import exact
 
 from . import _api
 from ._inputs import (
-    as_continuous,
+    check_flag,
     check_min_samples,
     check_no_constant_column,
+    column_scales,
     joint_codes,
-    power_of_two_scale,
     standardized,
     symbol_codes,
 )
@@ -61,7 +69,14 @@ from ._neighbors import (
     prepare_space,
     radius_and_counts,
 )
-from ._reading import apart_spacing, column_labels, encode, is_labelled, joint_labels
+from ._reading import (
+    apart_spacing,
+    column_labels,
+    encode,
+    is_labelled,
+    joint_labels,
+    numeric_samples,
+)
 from ._registry import register
 from .discrete import coded_entropy
 
@@ -91,8 +106,10 @@ def entropy(x, base: float = math.e, *, k: int = 3, metric: str = "euclidean", *
     ``H = psi(n) - psi(k) + log V_d + (d / n) sum_i log eps_i``, with ``eps_i`` the distance
     from ``x_i`` to its k-th nearest neighbour and ``V_d`` the volume of the unit ball of the
     norm: ``pi^(d/2) / Gamma(d/2 + 1)`` (``metric="euclidean"``) or ``2^d`` (``"chebyshev"``,
-    the max-norm). Kozachenko & Leonenko (1987); Kraskov et al. (2004), eq. (20).
-    Asymptotically unbiased; bias ``O(n^(-1/d))``-ish in high dimension. A constant column has
+    the max-norm). Kozachenko & Leonenko (1987); Kraskov et al. (2004), eq. (20). The
+    distances are taken on columns divided by their standard deviations ``s_j``, and
+    ``sum_j log s_j`` is added: the units of each column do not matter. Asymptotically
+    unbiased; bias ``O(n^(-1/d))``-ish in high dimension. A constant column has
     entropy ``-inf``: ``ValueError``. Cost: one KD-tree query, ``O(n log n)`` for small d.
     """
     return _api.entropy(x, "knn", base, k=k, metric=metric, **options)
@@ -143,7 +160,9 @@ def kl_divergence(
     ``D = (d / n) sum_i log(nu_k(i) / rho_k(i)) + log(m / (n - 1))``, ``rho_k(i)`` the
     distance from ``x_i`` to its k-th neighbour among the other ``n - 1`` p-samples,
     ``nu_k(i)`` to its k-th neighbour among the ``m`` q-samples. Wang, Kulkarni & Verdú
-    (2009), eq. (5). ``n != m`` allowed. Cost: two KD-tree queries.
+    (2009), eq. (5). ``n != m`` allowed. Distances on columns divided by the standard
+    deviations of both samples together (the same for p and q, so the divergence does not
+    change). Cost: two KD-tree queries.
     """
     return _api.kl_divergence(x_p, x_q, "knn", base, k=k, metric=metric, **options)
 
@@ -157,8 +176,10 @@ def ross_mutual_information(
     label (``k`` lowered to the label's count minus one), ``m_i`` the number of points of any
     label strictly within ``d_i`` (itself included): ``I = psi(n) + <psi(k_i)> - <psi(N_i)> -
     <psi(m_i)>``, ``N_i`` the size of ``x_i``'s label. Points whose label occurs once are
-    dropped, as in scikit-learn's ``mutual_info_classif``. If only ``x`` has a discrete dtype,
-    the two are swapped. Tied rows of ``x`` (a ``d_i`` of 0) follow Gao et al.'s (2017) rule
+    dropped, as in scikit-learn's ``mutual_info_classif``. The labels are the variable read
+    as symbols (:mod:`estimators._reading`; if only ``x`` is, the two are swapped); if
+    neither is, a ``ValueError`` (numbers as labels would keep only the rows whose value
+    happens to repeat). Tied rows of ``x`` (a ``d_i`` of 0) follow Gao et al.'s (2017) rule
     (see :func:`labelled_mutual_information`): no jitter, no randomness. Cost: one KD-tree
     query (labels are separated by an extra coordinate, no loop over labels) and one count.
     """
@@ -211,24 +232,24 @@ def mixed_kl_divergence(x_p, x_q, base: float = math.e, *, k: int = 3, **options
 
 def _entropy(x, *, k=3, metric="euclidean") -> float:
     p = _metric(metric)
-    _check_k(k, x, "x", "knn")
+    check_k(k, x, "x", "knn")
     check_no_constant_column(
         x, "x", "its differential entropy is -inf; drop it or use a discrete method"
     )
-    scale = power_of_two_scale(x)  # h(X / s) = h(X) - d log s, from 1e-300 to 1e300
-    eps = kth_neighbor_distances(x / scale, k, p)
+    unit, log_spread = _unit_spread(x)  # h(X / s) = h(X) - sum log s_j, 1e-300 to 1e300
+    eps = kth_neighbor_distances(unit(x), k, p)
     _refuse_zero_distances(eps, "x", k)
     n, d = x.shape
     h = digamma(n) - digamma(k) + _log_unit_ball(d, p) + d * np.mean(np.log(eps))
-    return float(h + d * math.log(scale))
+    return float(h + log_spread)
 
 
 def _kl(x_p, x_q, *, k=3, metric="euclidean") -> float:
     p = _metric(metric)
-    _check_k(k, x_p, "x_p", "knn")
+    check_k(k, x_p, "x_p", "knn")
     check_min_samples(x_q, "x_q", k, "knn")
-    scale = power_of_two_scale(np.vstack((x_p, x_q)))  # KL does not change with scale
-    x_p, x_q = x_p / scale, x_q / scale
+    unit, _ = _unit_spread(np.vstack((x_p, x_q)))  # one per column for both: KL unchanged
+    x_p, x_q = unit(x_p), unit(x_q)
     rho = kth_neighbor_distances(x_p, k, p)
     _refuse_zero_distances(rho, "x_p", k)
     nu = kth_distances_to(x_p, x_q, k, p)
@@ -251,7 +272,7 @@ def _refuse_zero_distances(distances: np.ndarray, name: str, k: int) -> None:
 
 
 def _mi_ksg(x, y, *, k=3, variant=1, standardize=True) -> float:
-    _check_k(k, x, "x", "ksg")
+    check_k(k, x, "x", "ksg")
     if variant not in (1, 2):
         raise ValueError(f"variant must be 1 or 2 (Kraskov et al. 2004); got {variant!r}")
     joint, dim_x = _joint(standardize, x, y)
@@ -267,12 +288,12 @@ def _mi_ksg(x, y, *, k=3, variant=1, standardize=True) -> float:
 
 
 def _cmi_ksg(x, y, z, *, k=3, standardize=True) -> float:
-    _check_k(k, x, "x", "ksg")
+    check_k(k, x, "x", "ksg")
     joint, dim_x = _joint(standardize, x, y, z)
-    return _frenzel_pompe(joint, dim_x, dim_x + y.shape[1], k)
+    return frenzel_pompe(joint, dim_x, dim_x + y.shape[1], k)
 
 
-def _frenzel_pompe(joint: np.ndarray, dim_x: int, dim_xy: int, k: int, strata=None) -> float:
+def frenzel_pompe(joint: np.ndarray, dim_x: int, dim_xy: int, k: int, strata=None) -> float:
     """Frenzel–Pompe on the columns ``x = [:dim_x]``, ``y = [dim_x:dim_xy]``,
     ``z = [dim_xy:]`` of ``joint``, with Gao et al.'s rule on atoms:
     ``<psi(k_i) - psi(n_xz) - psi(n_yz) + psi(n_z)>``, counts itself included."""
@@ -316,10 +337,19 @@ def atom_rule_counts(joint: np.ndarray, spaces: list, k: int, strata=None):
 
 
 def _mi_ross(x, y, *, k=3, standardize=True, readings) -> float:
+    check_flag(standardize, "standardize")
     if _all_symbols(readings[0]) and not _all_symbols(readings[1]):
         x, y = y, x  # the labels go second
-    x = as_continuous(x, "x", "ross")
-    _check_k(k, x, "x", "ross")
+        readings = readings[::-1]
+    elif not _all_symbols(readings[1]):
+        # numbers as labels would keep only the rows whose value happens to repeat
+        raise ValueError(
+            "method 'ross' needs labels: x or y must be read as symbols (strings, bools, "
+            "categoricals, integer codes); here both are numbers. Give "
+            "column_kinds={'y': 'symbols'} if y holds labels, or use 'ksg' or 'mixed'"
+        )
+    x = numeric_samples(x, readings[0], "x", "ross")  # integers beyond 2^53 kept exact
+    check_k(k, x, "x", "ross")
     x = standardized(x) if standardize else x
     labels, _ = symbol_codes(y)
     kept = np.bincount(labels)[labels] > 1  # a label seen once has no neighbour of its own
@@ -381,7 +411,7 @@ def labelled_conditional_mutual_information(
     apart = _labels_apart(np.column_stack((x, z)), labels)  # x, z, label
     d_x = x.shape[1]
     joint = apart[:, np.r_[0:d_x, apart.shape[1] - 1, d_x : apart.shape[1] - 1]]  # x, label, z
-    return _frenzel_pompe(joint, d_x, d_x + 1, k, strata=labels)
+    return frenzel_pompe(joint, d_x, d_x + 1, k, strata=labels)
 
 
 def _same_label_radius(separated: np.ndarray, k_i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -428,12 +458,12 @@ def gao_mutual_information(joint: np.ndarray, marginals: list, k: int) -> float:
 
 
 def _mi_mixed(x, y, *, k=3, readings) -> float:
-    _check_k(k, x, "x", "mixed")
+    check_k(k, x, "x", "mixed")
     return mixed_kind_mutual_information(x, y, readings, k)
 
 
 def _cmi_mixed(x, y, z, *, k=3, readings) -> float:
-    _check_k(k, x, "x", "mixed")
+    check_k(k, x, "x", "mixed")
     return mixed_kind_conditional_mutual_information(x, y, z, readings, k)
 
 
@@ -469,9 +499,9 @@ def mixed_kind_conditional_mutual_information(x, y, z, readings, k: int) -> floa
     Continuous columns only: Frenzel–Pompe. Cost as KSG."""
     dim_x, dim_xy = x.shape[1], x.shape[1] + y.shape[1]
     if not is_labelled(readings[0] + readings[1] + readings[2]):
-        return _frenzel_pompe(_joint(True, *_as_floats(x, y, z))[0], dim_x, dim_xy, k)
+        return frenzel_pompe(_joint(True, *_as_floats(x, y, z))[0], dim_x, dim_xy, k)
     blocks, strata = _stratified_encoding([x, y, z], readings, k)
-    return _frenzel_pompe(np.hstack(blocks), dim_x, dim_xy, k, strata)
+    return frenzel_pompe(np.hstack(blocks), dim_x, dim_xy, k, strata)
 
 
 class FewStratifiedRows(ValueError):
@@ -582,7 +612,7 @@ def _metric(metric: str) -> float:
     return _METRICS[metric]
 
 
-def _check_k(k, samples: np.ndarray, name: str, method: str) -> None:
+def check_k(k, samples: np.ndarray, name: str, method: str) -> None:
     if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
         raise ValueError(f"k must be a positive integer number of neighbours; got {k!r}")
     if samples.shape[0] <= k:
@@ -592,6 +622,30 @@ def _check_k(k, samples: np.ndarray, name: str, method: str) -> None:
         )
 
 
+def _unit_spread(x: np.ndarray):
+    """``(unit, log_det)``: ``unit(a)`` maps each column of ``a`` to the units the distances
+    are taken in, ``log_det`` is ``sum_j log`` of the divisors (``H(X) = H(unit(X)) +
+    log_det``). Column ``j`` is divided by ``s_j``, the standard deviation of ``x``'s column
+    taken after dividing by its power-of-two magnitude (exact: no overflow at 1e300, no
+    underflow at 1e-300); then all columns are multiplied by one power of two (exact, the
+    metric unchanged) that puts the largest coordinate near ``2^500``: squared distances
+    then span the whole float64 range, so an outlier 1e300 times the bulk's spacing neither
+    overflows nor leaves the bulk's squared distances at 0. Columns of ``x`` are not
+    constant here."""
+    d = x.shape[1]
+    magnitude = column_scales(x)
+    spread = np.ascontiguousarray((x / magnitude).T).std(axis=1)
+    spread = np.where(spread > 0, spread, 1.0)
+    largest = float(column_scales((x / magnitude / spread).reshape(-1, 1))[0])
+    top = 2.0 ** ((_LARGEST_SQUARE - math.ceil(math.log2(4 * d))) // 2)  # (2 top)^2 d fits
+    factor = top / largest
+    log_det = float(np.log(magnitude).sum() + np.log(spread).sum()) - d * math.log(factor)
+    return (lambda a: a / magnitude / spread * factor), log_det
+
+
+_LARGEST_SQUARE = 1018  # log2 of the largest squared distance allowed (float64: < 2^1024)
+
+
 def _log_unit_ball(d: int, p: float) -> float:
     if p == CHEBYSHEV:
         return d * math.log(2)
@@ -599,6 +653,7 @@ def _log_unit_ball(d: int, p: float) -> float:
 
 
 def _joint(standardize: bool, *blocks: np.ndarray) -> tuple[np.ndarray, int]:
+    check_flag(standardize, "standardize")  # "yes" or 1 would pass as true, silently
     joint = np.hstack(blocks)
     return (standardized(joint) if standardize else joint), blocks[0].shape[1]
 

@@ -30,6 +30,20 @@ improved for ``patience`` evaluations; the reported value is the bound on the *t
 the best weights — never a training value, and not the maximum over noisy validation values.
 A NaN loss stops training (the diagnostics say so) and the best weights so far are used.
 
+The protocol never reports a value below its starting point, the constant critic: every
+bound is exactly 0 at a constant critic (DV, MINE, InfoNCE, SMILE: any constant; NWJ:
+``f = 1``; JS: ``T = 0``), the value a critic that has learned nothing gives on any data.
+The constant critic is a candidate of the validation selection: when no trained weights
+(nor the random initial ones) beat 0 on the validation part — training found no
+dependence, or diverged (``nwj`` with a linear critic once reported -2,475 nats from
+blown-up weights) — the constant critic is kept, the reported value is 0, ``critic_`` is
+that constant, ``Diagnostics.constant_critic`` is set, and a warning says why. A value
+that beats 0 on validation is reported on the test part as it comes, negative or not.
+
+Inputs are standardised without overflow (each column divided by its largest magnitude,
+an exact power of two, before its mean and standard deviation are taken), so the bounds are
+the same for data from 1e-300 to 1e300.
+
 Cost per step: a separable critic ``g(x)^T h(y)`` makes 2K network passes for K x K scores, a
 joint critic (an MLP on ``[x, y]``) K^2 — about 30x more at K = 256. Memory: one batch, and
 one ``eval_block``-square block at evaluation. Needs the ``neural`` extra (torch).
@@ -51,7 +65,7 @@ from exact import gaussian as exact_gaussian
 from exact._random import as_generator
 
 from . import _api
-from ._inputs import as_samples, check_flag, check_same_length
+from ._inputs import as_samples, check_flag, check_same_length, column_scales
 from ._registry import register
 
 __all__ = [
@@ -206,6 +220,7 @@ class Diagnostics:
     still_rising: bool = False
     cap: float | None = None  # log K of InfoNCE's evaluation blocks
     device: str = "cpu"
+    constant_critic: bool = False  # no weights beat the constant critic (bound 0) on validation
 
 
 @dataclass
@@ -243,6 +258,13 @@ class _Settings:
         if not isinstance(self.tau, Real) or not self.tau > 0:
             raise ValueError(f"tau must be > 0; got {self.tau!r}")
         check_flag(self.progress, "progress")
+        threads = self.num_threads
+        if not (threads is None or threads == "auto") and (
+            isinstance(threads, bool) or not isinstance(threads, Integral) or threads < 1
+        ):
+            raise ValueError(
+                f"num_threads must be 'auto', None or a positive integer; got {threads!r}"
+            )
         _device(_torch(), self.device)
 
 
@@ -273,14 +295,26 @@ def _thread_cap(torch, device, num_threads):
         torch.set_num_threads(before)
 
 
-def _split(n: int, held_out: float, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Random train / validation / test row indices; the held-out part halved."""
+def _split(
+    n: int, held_out: float, rng, name: str = "x"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Random train / validation / test row indices; the held-out part halved. At least 2
+    training rows and 4 held-out ones (2 validation, 2 test), else a ``ValueError`` naming
+    the sample ``name``."""
+    check_rows(n, held_out, name)
     order = rng.permutation(n)
     n_held = max(4, round(n * held_out))
     n_train = n - n_held
-    if n_train < 2:
-        raise ValueError(f"neural estimators need at least 8 samples; got {n}")
     return order[:n_train], order[n_train : n_train + n_held // 2], order[n_train + n_held // 2 :]
+
+
+def check_rows(n: int, held_out: float, name: str) -> None:
+    """Enough rows for the protocol's three parts (see :func:`_split`)."""
+    if n - max(4, round(n * held_out)) < 2:
+        raise ValueError(
+            f"neural estimators need at least 2 training rows and 4 held-out ones; {name} has "
+            f"{n} rows (held_out = {held_out})"
+        )
 
 
 class _Streaming:
@@ -401,6 +435,8 @@ class _Trainer:
                 and diagnostics.best_step > 0
             )
         self.critic.load_state_dict(best_state)
+        # the constant critic (bound exactly 0) is a candidate too: see the module docstring
+        diagnostics.constant_critic = best_value < 0
         return diagnostics
 
 
@@ -415,10 +451,44 @@ def _progress(steps, enabled: bool):
 
 
 def _standardizer(train: np.ndarray):
+    """``a -> (a / magnitude - mean) / sd``, the moments of the training rows divided by
+    each column's power-of-two magnitude first: no overflow of the squares at 1e300, no
+    underflow at 1e-300 (a constant column is centred only)."""
+    magnitude = column_scales(train)
+    train = train / magnitude
     mean = train.mean(axis=0)
     scale = train.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
-    return lambda a: (a - mean) / scale
+    return lambda a: (a / magnitude - mean) / scale
+
+
+def _constant_critic(value: float, pairs: bool = True):
+    """A critic scoring every pair (``pairs``) or every point ``value`` (a module, built on
+    demand: torch is optional)."""
+    torch = _torch()
+
+    class _Constant(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("value", torch.tensor(float(value)))
+
+        def forward(self, x, y=None):
+            shape = (len(x), len(y)) if pairs else (len(x), 1)
+            return self.value.expand(shape).to(x.dtype)
+
+    return _Constant()
+
+
+def _constant_score(bound: str) -> float:
+    """The constant at which ``bound`` is exactly 0 (NWJ's maximum over constants is at 1;
+    JS is evaluated as NWJ at ``1 + T``; the others are 0 at any constant)."""
+    return 1.0 if bound == "nwj" else 0.0
+
+
+def _module_device(module):
+    for tensor in (*module.parameters(), *module.buffers()):
+        return tensor.device
+    return _torch().device("cpu")
 
 
 def _tensor(torch, array: np.ndarray, device):
@@ -500,6 +570,9 @@ class NeuralMI:
                 len(train),
             )
             self.value_ = evaluate(parts["test"])
+            if self.diagnostics_.constant_critic:
+                self.critic_ = _constant_critic(_constant_score(settings.bound)).to(device)
+                self.value_ = 0.0
         self.diagnostics_.cap = self._cap
         _warn_about(self.diagnostics_)
         return self
@@ -508,7 +581,7 @@ class NeuralMI:
         """The bound (nats) on new paired samples, with the fitted critic and scaling."""
         torch = _torch()
         x, y = _paired(x, y)
-        device = next(self.critic_.parameters()).device
+        device = _module_device(self.critic_)
         standardize_x, standardize_y = self._standardize
         return self._held_out_value(
             torch,
@@ -546,6 +619,15 @@ class NeuralMI:
 
 
 def _warn_about(diagnostics: Diagnostics) -> None:
+    if diagnostics.constant_critic:
+        best = max(value for _, value in diagnostics.curve)
+        warnings.warn(
+            f"no critic beat a constant one on the validation part (best bound {best:.4g} "
+            "nats, below the constant critic's 0): training found no dependence, or diverged; "
+            "the constant critic's value 0 is reported (more steps, a lower learning_rate or "
+            "another bound may do better)",
+            stacklevel=3,
+        )
     if diagnostics.nan_seen:
         warnings.warn(
             f"the critic's loss became NaN at step {diagnostics.steps + 1}; the estimate uses "
@@ -573,8 +655,9 @@ def _kl_nats(x_p: np.ndarray, x_q: np.ndarray, settings: _Settings) -> float:
     """``D(p || q)`` by the DV or NWJ bound with an MLP critic ``T(x)``, same protocol as MI."""
     torch = _torch()
     rng = as_generator(settings.random_state)
-    train_p, validation_p, test_p = _split(len(x_p), settings.held_out, rng)
-    train_q, validation_q, test_q = _split(len(x_q), settings.held_out, rng)
+    check_rows(len(x_q), settings.held_out, "x_q")
+    train_p, validation_p, test_p = _split(len(x_p), settings.held_out, rng, "x_p")
+    train_q, validation_q, test_q = _split(len(x_q), settings.held_out, rng, "x_q")
     standardize = _standardizer(np.vstack((x_p[train_p], x_q[train_q])))
     device = _device(torch, settings.device)
     seed = int(rng.integers(2**62))
@@ -603,7 +686,7 @@ def _kl_nats(x_p: np.ndarray, x_q: np.ndarray, settings: _Settings) -> float:
             return stream.value(settings.bound)
 
         diagnostics = trainer.run(batch_loss, evaluate, len(train_p))
-        value = evaluate(test_p, test_q)
+        value = 0.0 if diagnostics.constant_critic else evaluate(test_p, test_q)
     _warn_about(diagnostics)
     return value
 
@@ -620,7 +703,13 @@ def _scores(critic, points, settings: _Settings):
 def _entropy_nats(x: np.ndarray, settings: _Settings) -> float:
     """``H(X) = H(N(m, S)) - D(p || N(m, S))``: the Gaussian with the sample's mean and
     covariance, minus the KL estimated against draws of it. Whitening ``x`` by ``S`` first
-    maps that Gaussian to ``N(0, I)`` and leaves the KL unchanged."""
+    maps that Gaussian to ``N(0, I)`` and leaves the KL unchanged. The rows are counted first
+    (one row has no covariance); each column is divided by its power-of-two magnitude before
+    the covariance is taken (no overflow at 1e300, no underflow at 1e-300), and its log
+    returns in the Gaussian entropy: ``H(aX) = H(X) + d log a`` exactly."""
+    check_rows(len(x), settings.held_out, "x")
+    scales = column_scales(x)
+    x = x / scales
     cov = np.atleast_2d(np.cov(x, rowvar=False))
     try:
         lower = np.linalg.cholesky(cov)
@@ -631,7 +720,8 @@ def _entropy_nats(x: np.ndarray, settings: _Settings) -> float:
         ) from None
     whitened = np.linalg.solve(lower, (x - x.mean(axis=0)).T).T
     gaussian_draws = as_generator(settings.random_state).standard_normal(whitened.shape)
-    return float(exact_gaussian.entropy(cov)) - _kl_nats(whitened, gaussian_draws, settings)
+    gaussian = float(exact_gaussian.entropy(cov)) + float(np.log(scales).sum())
+    return gaussian - _kl_nats(whitened, gaussian_draws, settings)
 
 
 # --- registration and the functional interface -------------------------------------------------
@@ -641,7 +731,7 @@ _SETTING_NAMES = tuple(f.name for f in fields(_Settings) if f.name != "bound")
 
 def _with_options(function, positional: tuple[str, ...], excluded: tuple[str, ...] = ()):
     """Give ``function(*samples, **settings)`` a signature listing its options, so that the
-    public API can check option names (it reads keyword-only parameters)."""
+    registry declares them (it reads keyword-only parameters) and the API checks them."""
     defaults = _Settings()
     keyword = inspect.Parameter.KEYWORD_ONLY
     parameters = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_ONLY) for name in positional]
@@ -681,12 +771,45 @@ def _entropy_implementation(bound: str):
     return _with_options(estimate, ("x",), excluded=("critic",))
 
 
+def _held_out_standard_error(problem) -> tuple[float, float, str, dict]:
+    """The analytic interval of ``uncertainty="auto"`` for a neural MI bound: fit once, then
+    the bound on ``B = max(5, ceil(n_test / eval_block))`` batches of the test part gives
+    ``stderr = sd(batch values) / sqrt(B)`` in nats — the test-sample noise given the
+    trained critic, not the training's. The seed fixes the split, so the test rows are known
+    again; an int ``random_state`` is used as is (the value then equals the plain
+    estimate's). ``problem``: an :class:`estimators._api.Problem` (one dither of quantized
+    columns is the critic's data). Cost: one training run plus ``B`` evaluations."""
+    seed = problem.random_state
+    if not isinstance(seed, Integral) or isinstance(seed, bool):
+        seed = int(as_generator(seed).integers(2**63))
+    options = {**problem.options, "random_state": seed}
+    arrays = problem.arrays
+    if problem.dithered:  # one dither of the quantized columns: the critic's data
+        arrays = problem.dequantized(arrays, np.random.default_rng(seed))
+    model = NeuralMI(problem.method.name, **options).fit(*arrays)
+    settings = model.settings
+    _, _, test = _split(len(problem.arrays[0]), settings.held_out, as_generator(seed))
+    batches = max(5, -(-len(test) // settings.eval_block))
+    values = np.array(
+        [model.estimate(*(a[rows] for a in arrays)) for rows in np.array_split(test, batches)]
+    )
+    stderr = float(values.std(ddof=1) / math.sqrt(len(values)))
+    diagnostics = {"batch_values": values, "training": model.diagnostics_}
+    return model.value_, stderr, "held-out batches", diagnostics
+
+
 for _bound in BOUNDS:
     quantities = {"mutual_information": _mi_implementation(_bound)}
     if _bound in KL_BOUNDS:
         quantities["kl_divergence"] = _kl_implementation(_bound)
         quantities["entropy"] = _entropy_implementation(_bound)
-    register(_bound, "neural", "continuous", **quantities)
+    register(
+        _bound,
+        "neural",
+        "continuous",
+        **quantities,
+        standard_errors={"mutual_information": _held_out_standard_error},
+    )
 
 
 def mutual_information(x, y, bound: str = "infonce", base: float = math.e, **settings) -> float:

@@ -1,4 +1,5 @@
-"""Uncertainty of estimates, and permutation tests of (conditional) independence.
+"""Uncertainty of estimates: the intervals of ``uncertainty=`` (and, re-exported from
+:mod:`estimators.independence`, the permutation tests of (conditional) independence).
 
 **Intervals.** The public functions (:func:`estimators.entropy`, ``mutual_information``,
 ``conditional_mutual_information``, ``kl_divergence``) take ``uncertainty=None | "bootstrap" |
@@ -33,13 +34,16 @@ interval, and the bootstrap's estimate of it is reported in ``diagnostics``.
   at most n; ``g = n`` is the delete-1 jackknife): ``theta_(j)`` leaves out group ``j``,
   ``stderr^2 = (g - 1) / g sum_j (theta_(j) - mean)^2`` (Shao & Wu 1989; Efron & Stein 1981)
   and the interval is ``theta ± z stderr``.
-- ``"auto"``: the analytic width where one is known, else ``"bootstrap"``:
-  the NSB posterior standard deviation (``method="nsb"``, entropy; Nemenman et al. 2002); the
-  asymptotic variance of the Gaussian estimator (``method="gaussian"``: entropy, MI, CMI); the
-  spread over held-out batches of a neural MI bound (its test part, evaluated with the
-  trained critic in ``eval_block``-row batches, at least 5: ``stderr = sd / sqrt(batches)``
-  — it measures the test-sample noise given the critic, not the training's). Neural KL and
-  entropy have no such shortcut: their replicates retrain the critic, ``n_resamples`` times.
+- ``"auto"``: the analytic width where the method's family declared one at registration
+  (:meth:`estimators._registry.Method.standard_error`), else ``"bootstrap"``:
+  the NSB posterior standard deviation (``method="nsb"``, entropy; Nemenman et al. 2002;
+  :mod:`estimators.discrete`); the asymptotic variance of the Gaussian estimator
+  (``method="gaussian"``: entropy, MI, CMI; :mod:`estimators.gaussian`); the spread over
+  held-out batches of a neural MI bound (its test part, evaluated with the trained critic in
+  ``eval_block``-row batches, at least 5: ``stderr = sd / sqrt(batches)`` — it measures the
+  test-sample noise given the critic, not the training's; :mod:`estimators.neural`). Neural
+  KL and entropy have no such shortcut: their replicates retrain the critic, ``n_resamples``
+  times.
 
 Each replicate is one vectorised estimate on the resampled rows, without the input checks;
 they run one after another (the k-NN searches already use every core). One
@@ -48,36 +52,36 @@ they run one after another (the k-NN searches already use every core). One
 interval. Cost: the
 estimator's cost times ``n_resamples``; memory: one resample at a time, ``O(n d)``.
 
-**Tests.** :func:`independence_test` is a permutation test of ``I(X; Y) = 0``: the statistic
-is the MI estimate, the null distribution its values after permuting the rows of ``y``, and
-``p = (1 + #{null >= statistic}) / (1 + B)`` (Phipson & Smyth 2010: never 0, exact level).
-Given ``z`` it tests ``I(X; Y | Z) = 0`` with the local permutation of Runge (2018): ``x`` is
-permuted only among rows with similar ``z`` (each row's ``k_perm`` nearest neighbours in the
-standardised ``z``, max-norm), drawing without repetition where possible, which keeps the
-dependence of X on Z and destroys only the part of X's dependence on Y beyond Z.
+**Tests.** :func:`estimators.independence.independence_test` (also
+``estimators.independence_test`` and, as before, ``estimators.uncertainty.independence_test``)
+is a permutation test of ``I(X; Y) = 0``, or of ``I(X; Y | Z) = 0`` by Runge's (2018) local
+permutation; see :mod:`estimators.independence`.
+
+This module sits below :mod:`estimators._api` (which calls :func:`check_request` and
+:func:`estimate_with_uncertainty`) and imports neither it nor any family: it sees a
+:class:`~estimators._api.Problem` through its public attributes only.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
-import numba
 import numpy as np
-from joblib import Parallel, delayed
-from scipy import special, stats
+from scipy import stats
 
-from exact._checks import check_base, in_base
+from exact._checks import in_base
 from exact._random import as_generator
 
-from . import _api
-from ._neighbors import CHEBYSHEV, k_neighbors
-from ._reading import encode, read_sample
+if TYPE_CHECKING:
+    from ._api import Problem
 
-__all__ = ["Estimate", "IndependenceTestResult", "independence_test"]
+__all__ = ["Estimate"]
 
 UNCERTAINTIES = ("bootstrap", "jackknife", "auto")
 #: families whose estimators are unharmed by duplicated rows: bootstrap with replacement
@@ -233,16 +237,16 @@ def check_request(uncertainty, confidence_level, n_resamples) -> Request | None:
     return Request(uncertainty, float(confidence_level), n_resamples)
 
 
-def estimate_with_uncertainty(problem: _api.Problem, base: float, request: Request) -> Estimate:
+def estimate_with_uncertainty(problem: Problem, base: float, request: Request) -> Estimate:
     """The estimate of a prepared problem with the interval ``request`` asks for.
 
     ``problem`` comes from :func:`estimators._api.prepare` (checked arrays, the resolved
-    method and its options); the result is in units of ``base``.
+    method and its options); the result is in units of ``base``. With ``"auto"``, the
+    standard error the method's family registered for the quantity, if any
+    (``problem.method.standard_error(problem.quantity)``), gives ``value ± z stderr``.
     """
     kind = request.kind
-    analytic = _ANALYTIC.get((problem.method.name, problem.quantity)) if kind == "auto" else None
-    if analytic is None and problem.method.family == "neural" and kind == "auto":
-        analytic = _ANALYTIC.get(("neural", problem.quantity))
+    analytic = problem.method.standard_error(problem.quantity) if kind == "auto" else None
     if analytic is not None:
         value, stderr, scheme, diagnostics = analytic(problem)
         ci = (value - request.z * stderr, value + request.z * stderr)
@@ -251,6 +255,8 @@ def estimate_with_uncertainty(problem: _api.Problem, base: float, request: Reque
         value, stderr, ci, scheme, diagnostics = _resampled(problem, kind, request)
     convert = lambda nats: float(in_base(nats, base))  # noqa: E731
     diagnostics = {**diagnostics, "readings": _described(problem.readings)}
+    if problem.method.route:
+        diagnostics["route"] = problem.method.route
     return Estimate(
         convert(value),
         stderr=convert(stderr),
@@ -270,7 +276,7 @@ def _described(readings: dict) -> dict:
     return {name: [str(r) for r in columns] for name, columns in readings.items()}
 
 
-def _resampled(problem: _api.Problem, kind: str, request: Request):
+def _resampled(problem: Problem, kind: str, request: Request):
     """``(value, stderr, ci, scheme, diagnostics)`` in nats from resampled replicates."""
     rng = as_generator(problem.random_state)
     value = problem.run(*problem.arrays)
@@ -356,262 +362,16 @@ def _replicate(problem, subsets, seeds) -> tuple[np.ndarray, int]:
     return values[~np.isnan(values)], failed
 
 
-# --- analytic widths ----------------------------------------------------------------------------
+# --- the permutation tests, at their former address -------------------------------------------
+
+#: names that moved to :mod:`estimators.independence` (it imports :mod:`estimators._api`,
+#: which imports this module: it cannot be imported from here at load time)
+_MOVED = ("IndependenceTestResult", "independence_test", "permutation_pvalue")
 
 
-def _nsb_entropy(problem):
-    from .discrete import nsb_entropy
-
-    mean, std = nsb_entropy(problem.arrays[0], **problem.options)  # nats
-    return mean, std, "nsb posterior", {}
-
-
-def _gaussian_entropy(problem):
-    """``Var H = 1/4 sum_{i=1..d} psi'((n - i) / 2)``: ``(n - 1) S`` is Wishart, its log
-    determinant a sum of independent ``log chi^2_(n-i)`` (exact for normal data)."""
-    n, d = problem.arrays[0].shape
-    variance = 0.25 * float(special.polygamma(1, (n - np.arange(1, d + 1)) / 2).sum())
-    return problem.run(*problem.arrays), math.sqrt(variance), "gaussian asymptotic", {}
-
-
-def _gaussian_dependence(problem):
-    """MI and CMI: ``I = -1/2 sum_i log(1 - r_i^2)`` over the canonical correlations ``r_i``
-    of X and Y (partial, given Z), and ``Var r_i ~ (1 - r_i^2)^2 / n`` (asymptotically
-    independent; Anderson 2003, ch. 12) give by the delta method ``Var I ~ sum_i r_i^2 / n'``,
-    ``n' = n - d_z``. Not valid near independence (``I -> 0``, where ``2 n' I`` is
-    chi-squared): use :func:`independence_test` there."""
-    x, y, *z = problem.arrays
-    joint = np.hstack((x, y, *z))
-    cov = np.atleast_2d(np.cov(joint, rowvar=False))
-    d_x, d_xy = x.shape[1], x.shape[1] + y.shape[1]
-    if z:
-        cov = cov[:d_xy, :d_xy] - cov[:d_xy, d_xy:] @ np.linalg.solve(
-            cov[d_xy:, d_xy:], cov[d_xy:, :d_xy]
-        )
-    cross = np.linalg.solve(cov[:d_x, :d_x], cov[:d_x, d_x:d_xy]) @ np.linalg.solve(
-        cov[d_x:d_xy, d_x:d_xy], cov[d_x:d_xy, :d_x]
-    )
-    squared = np.clip(np.linalg.eigvals(cross).real, 0, 1)
-    effective_n = len(joint) - (z[0].shape[1] if z else 0)
-    stderr = math.sqrt(float(squared.sum()) / effective_n)
-    return (
-        problem.run(*problem.arrays),
-        stderr,
-        "gaussian asymptotic",
-        {"canonical_correlations": np.sqrt(squared)},
-    )
-
-
-def _neural_held_out(problem):
-    """Fit once; the bound on batches of the test part gives the spread. The seed fixes the
-    split, so the test rows are known again; an int ``random_state`` is used as is (the value
-    then equals the plain estimate's)."""
-    from . import neural
-
-    seed = problem.random_state
-    if not isinstance(seed, Integral) or isinstance(seed, bool):
-        seed = int(as_generator(seed).integers(2**63))
-    options = {**problem.options, "random_state": seed}
-    arrays = problem.arrays
-    if problem.dithered:  # one dither of the quantized columns: the critic's data
-        arrays = problem.dequantized(arrays, np.random.default_rng(seed))
-    model = neural.NeuralMI(problem.method.name, **options).fit(*arrays)
-    settings = model.settings
-    _, _, test = neural._split(len(problem.arrays[0]), settings.held_out, as_generator(seed))
-    batches = max(5, -(-len(test) // settings.eval_block))
-    values = np.array(
-        [model.estimate(*(a[rows] for a in arrays)) for rows in np.array_split(test, batches)]
-    )
-    stderr = float(values.std(ddof=1) / math.sqrt(len(values)))
-    diagnostics = {"batch_values": values, "training": model.diagnostics_}
-    return model.value_, stderr, "held-out batches", diagnostics
-
-
-_ANALYTIC: dict[tuple[str, str], Callable] = {
-    ("nsb", "entropy"): _nsb_entropy,
-    ("gaussian", "entropy"): _gaussian_entropy,
-    ("gaussian", "mutual_information"): _gaussian_dependence,
-    ("gaussian", "conditional_mutual_information"): _gaussian_dependence,
-    ("neural", "mutual_information"): _neural_held_out,
-}
-
-
-# --- permutation tests ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndependenceTestResult:
-    """Result of :func:`independence_test` (as scipy's ``PermutationTestResult``).
-
-    Attributes
-    ----------
-    statistic : float
-        The MI (or CMI) estimate on the data, in units of ``base``.
-    pvalue : float
-        ``(1 + #{null >= statistic}) / (1 + n_permutations)``.
-    null_distribution : numpy.ndarray
-        The statistic on each permuted data set.
-    method : str
-        The estimation method used.
-    conditional : bool
-        Whether ``z`` was given (local permutation).
-    """
-
-    statistic: float
-    pvalue: float
-    null_distribution: np.ndarray = field(repr=False)
-    method: str = ""
-    conditional: bool = False
-
-
-def independence_test(
-    x,
-    y,
-    z=None,
-    method: str = "auto",
-    *,
-    n_permutations: int = 1000,
-    random_state=None,
-    k_perm: int = 5,
-    base: float = math.e,
-    n_jobs: int = 1,
-    **options,
-) -> IndependenceTestResult:
-    """Permutation test of ``I(X; Y) = 0``, or of ``I(X; Y | Z) = 0`` when ``z`` is given.
-
-    The statistic is ``estimators.mutual_information(x, y, method, **options)`` (or the
-    conditional MI); the null distribution is the statistic after permuting the rows of ``y``
-    (unconditional), or after the local permutation of ``x`` within neighbourhoods of ``z``
-    (Runge 2018: each row may only take the ``x`` of one of its ``k_perm`` nearest rows in
-    ``z``, standardised, max-norm; rows are visited in random order and take an unused
-    neighbour where one is left, so the permutation is close to a true permutation).
-    ``pvalue = (1 + #{null >= statistic}) / (1 + n_permutations)``: the test of level alpha
-    rejects with probability at most alpha under the unconditional null (Phipson & Smyth
-    2010); the local permutation is approximate (its level holds as the neighbourhoods shrink).
-
-    Parameters
-    ----------
-    x, y : array_like, shape (n_samples,) or (n_samples, n_features)
-        Paired samples.
-    z : array_like or None
-        Conditioning samples (same rows), continuous.
-    method : str
-        Any MI (CMI) method, or ``"auto"``.
-    n_permutations : int
-        Number of permutations ``B``; the smallest p-value is ``1 / (B + 1)``.
-    random_state : int, numpy Generator or None
-        Seeds the permutations and, for methods that take one (k-NN jitter), the method's
-        own ``random_state`` (the same seed for every permutation).
-    k_perm : int
-        Neighbourhood size of the local permutation (Runge 2018 uses 5-10).
-    base : float
-        Units of the statistic.
-    n_jobs : int
-        joblib threads over permutations.
-    **options
-        The method's options (e.g. ``k`` for ``"ksg"``).
-
-    Returns
-    -------
-    IndependenceTestResult
-
-    Notes
-    -----
-    Cost: ``n_permutations + 1`` estimates, plus ``O(n log n)`` for the neighbours of ``z``
-    and ``O(n k_perm)`` per local permutation; memory ``O(n k_perm)``.
-    """
-    if isinstance(n_permutations, bool) or not isinstance(n_permutations, Integral):
-        raise TypeError(f"n_permutations must be an integer; got {n_permutations!r}")
-    if n_permutations < 1:
-        raise ValueError(f"n_permutations must be >= 1; got {n_permutations}")
-    check_base(base)
-    samples = {"x": x, "y": y} if z is None else {"x": x, "y": y, "z": z}
-    quantity = "mutual_information" if z is None else "conditional_mutual_information"
-    if isinstance(k_perm, bool) or not isinstance(k_perm, Integral) or k_perm < 1:
-        raise ValueError(f"k_perm must be a positive integer; got {k_perm!r}")
-    problem = _api.prepare(quantity, method, {**options, "random_state": random_state}, **samples)
-    # a constant z is no condition: I(X; Y | Z) = I(X; Y), tested by plain permutations
-    conditional = problem.quantity == "conditional_mutual_information"
-    rng = as_generator(random_state)
-    if conditional:
-        z_values = _neighbourhood_space(problem.arrays[2], problem.readings.get("z"))
-        permutations = _local_permutations(z_values, int(k_perm), n_permutations, rng)
-    else:
-        n = problem.n
-        permutations = (rng.permutation(n) for _ in range(n_permutations))
-    x_, y_, *z_ = problem.arrays
-    seed = int(rng.integers(2**63))
-
-    def statistic_of(permuted_x, permuted_y):
-        return problem.run(permuted_x, permuted_y, *z_, seed=seed)
-
-    statistic = statistic_of(x_, y_)
-    jobs = (
-        delayed(statistic_of)(x_[order], y_)
-        if conditional
-        else delayed(statistic_of)(x_, y_[order])
-        for order in permutations
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        null = np.asarray(Parallel(n_jobs=n_jobs, prefer="threads")(jobs), dtype=float)
-    if not (np.isfinite(statistic) and np.isfinite(null).all()):
-        raise ValueError(
-            f"method {problem.method.name!r} gave a non-finite statistic on these data or a "
-            "permutation of them; no p-value can be computed"
-        )
-    pvalue = permutation_pvalue(statistic, null)
-    return IndependenceTestResult(
-        statistic=float(in_base(statistic, base)),
-        pvalue=pvalue,
-        null_distribution=in_base(null, base),
-        method=problem.method.name,
-        conditional=conditional,
-    )
-
-
-def permutation_pvalue(statistic: float, null: np.ndarray) -> float:
-    """``(1 + #{null >= statistic}) / (1 + B)`` for ``B`` permuted statistics (Phipson &
-    Smyth 2010): never 0, and a test at level alpha rejects at most alpha of the time."""
-    return (1 + int(np.sum(np.asarray(null) >= statistic))) / (1 + len(null))
-
-
-def _neighbourhood_space(z: np.ndarray, readings) -> np.ndarray:
-    """``z`` as coordinates for the local permutation: its numbers, its symbols (and atoms)
-    kept farther apart than any distance among the numbers, so that a neighbourhood stays
-    within one symbol (:func:`estimators._reading.encode`)."""
-    readings = readings or read_sample(z, "z", "symbols")  # a discrete method: all symbols
-    return encode([z], [readings])[0][0]
-
-
-def _local_permutations(z: np.ndarray, k_perm: int, count: int, rng: np.random.Generator):
-    """Runge's (2018) local permutations: index arrays ``pi`` with ``z[pi[i]]`` among the
-    ``k_perm`` nearest neighbours of ``z[i]`` (itself included), ``z`` in the standardised
-    coordinates of :func:`_neighbourhood_space`."""
-    n = len(z)
-    k_perm = min(k_perm, n)
-    if k_perm > 1:
-        _, others = k_neighbors(z, k_perm - 1, CHEBYSHEV)
-        candidates = np.hstack((np.arange(n)[:, None], others))
-    else:
-        candidates = np.arange(n)[:, None]
-    for _ in range(count):
-        shuffled = np.take_along_axis(candidates, rng.random(candidates.shape).argsort(axis=1), 1)
-        yield _draw_unused(np.ascontiguousarray(shuffled, dtype=np.int64), rng.permutation(n))
-
-
-@numba.njit(cache=True, nogil=True)
-def _draw_unused(shuffled: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Visit rows in ``order``; each takes its first neighbour not yet taken (or its last
-    neighbour when all are taken). Sequential by nature, so compiled: O(n k_perm)."""
-    n = shuffled.shape[0]
-    used = np.zeros(n, dtype=np.bool_)
-    permutation = np.empty(n, dtype=np.int64)
-    for i in order:
-        j = shuffled[i, 0]
-        for j in shuffled[i]:
-            if not used[j]:
-                break
-        permutation[i] = j
-        used[j] = True
-    return permutation
+def __getattr__(name: str):
+    """``estimators.uncertainty.independence_test`` (and the other names of :data:`_MOVED`),
+    as before: the attribute of :mod:`estimators.independence`."""
+    if name in _MOVED:
+        return getattr(importlib.import_module(".independence", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

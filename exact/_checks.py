@@ -100,9 +100,12 @@ def check_pmf(ops, p, name: str, axis=-1) -> None:
 def check_marginal(ops, given, derived, name: str, what: str):
     """An explicit marginal must equal the one derived from the joint, within the sum tolerance.
 
-    Returns the marginal to use (the derived one, with the joint's exact numbers).
+    Returns the marginal to use (the derived one, with the joint's exact numbers). NaN or
+    infinite entries are refused first: a comparison with NaN is never true, so they would
+    otherwise pass as equal to any marginal.
     """
     given = ops.as_float(given, name)
+    check_finite(ops, given, name)
     if _size(given) != _size(derived):
         raise ValueError(
             f"{name} has {_size(given)} entries but {what} has {_size(derived)} "

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import estimators
-from estimators import _registry, benchmark
+from estimators import _dask, _registry, benchmark
 from exact import distributions
 
 
@@ -53,7 +53,8 @@ def test_auto_is_applicable_to_every_task_and_runs_as_the_default():
         task = distributions.task(row["task"])
         draws = task.sample(300, random_state=0)
         draws = (draws,) if task.quantity == "entropy" else draws
-        assert row["estimate"] == getattr(estimators, task.quantity)(*draws)
+        # (the cell's seed also seeds the method's own randomness: dithers, surrogates)
+        assert row["estimate"] == getattr(estimators, task.quantity)(*draws, random_state=0)
 
 
 def test_a_tiny_grid_gives_one_row_per_cell():
@@ -225,8 +226,65 @@ def test_a_scheduler_needs_the_dask_backend_and_an_answer(monkeypatch):
         benchmark.run(["normal-1d"], [100], [0], ["gaussian"], scheduler="tcp://127.0.0.1:1")
     with pytest.raises(ValueError, match="bad Dask scheduler address 'nowhere'"):
         benchmark.run(["normal-1d"], [100], [0], backend="dask", scheduler="nowhere")
-    monkeypatch.setattr(benchmark, "CONNECT_TIMEOUT", 0.5)
+    monkeypatch.setattr(_dask, "CONNECT_TIMEOUT", 0.5)
     with socket.create_server(("127.0.0.1", 0)) as listener:  # accepts, never answers
         address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
         with pytest.raises(ConnectionError, match="cannot connect to the Dask scheduler"):
             benchmark.run(["normal-1d"], [100], [0], backend="dask", scheduler=address)
+
+
+# --- suites and the solved count -------------------------------------------------------------
+
+
+def test_the_suites_name_registered_tasks():
+    assert benchmark.suite("hard") == distributions.HARD_SUITE
+    assert benchmark.suite("null") == distributions.NULL_SUITE
+    with pytest.raises(ValueError, match="unknown suite 'easy'; suites: hard, null"):
+        benchmark.suite("easy")
+    assert benchmark.describe("hard-swissroll-2+1-mi0.5") == {
+        "task": "hard-swissroll-2+1-mi0.5",
+        "quantity": "mutual_information",
+        "dims": "2+1",
+        "truth": 0.5,
+    }
+    assert benchmark.describe("normal-5d")["dims"] == "5"
+
+
+def test_the_solved_rule():
+    # within a factor 1.5 of a positive truth; within 0.05 nats of a zero one
+    assert benchmark.is_solved(1.49, 1.0) and benchmark.is_solved(0.67, 1.0)
+    assert not benchmark.is_solved(1.5, 1.0) and not benchmark.is_solved(0.66, 1.0)
+    assert not benchmark.is_solved(-0.3, 0.2) and not benchmark.is_solved(math.nan, 1.0)
+    assert benchmark.is_solved(-0.05, 0.0) and not benchmark.is_solved(0.051, 0.0)
+
+
+def test_two_hard_tasks_through_the_bench_with_the_solved_count():
+    tasks = ["hard-gauss-1+1-mi0.4-asinh", "hard-t-2+2-dof2-identity"]
+    rows = benchmark.run(tasks, sizes=[400], seeds=[0, 1], methods=["gaussian"])
+    assert [(r["task"], r["seed"]) for r in rows] == [(t, s) for t in tasks for s in (0, 1)]
+    assert all(not r["failure"] and math.isfinite(r["estimate"]) for r in rows)
+    (count,) = benchmark.solved(rows)
+    expected = sum(
+        np.mean([benchmark.is_solved(r["estimate"], r["truth"]) for r in rows if r["task"] == t])
+        for t in tasks
+    )
+    assert count == {"estimator": "gaussian", "n": 400, "solved": expected, "tasks": 2, "failed": 0}
+
+
+def test_the_cli_lists_and_runs_suites(tmp_path, capsys):
+    from estimators import cli
+
+    assert cli.main(["bench", "--suite", "hard", "--list-tasks"]) == 0
+    out = capsys.readouterr().out
+    assert f"hard ({len(distributions.HARD_SUITE)} tasks)" in out
+    assert "| hard-t-2+2-dof2-identity | mutual_information | 2+2 | 0.193147 |" in out
+    assert cli.main(["bench", "--list-tasks"]) == 0
+    out = capsys.readouterr().out
+    assert "quick (" in out and "hard (" in out and "null (" in out
+    assert cli.main(["bench", "--suite", "null", "--tasks", "normal-1d"]) == 2
+    assert "give --tasks or --suite, not both" in capsys.readouterr().err
+    tasks = "hard-gauss-1+1-mi0.4-asinh,null-uniform-1+1"
+    arguments = ["bench", "--tasks", tasks, "--estimators", "gaussian", "--n", "300"]
+    assert cli.main([*arguments, "--seeds", "2", "--out", str(tmp_path), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "MI tasks solved, averaged over seeds" in out and "| gaussian | 300 |" in out

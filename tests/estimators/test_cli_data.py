@@ -61,10 +61,15 @@ def test_mi_with_intervals_and_p_values(table, capsys):
     assert float(rows["colour"][2]) == pytest.approx(1 / 50)  # strings: discrete, informative
     assert main(["mi", str(table), "--target", "label", "--test", "--permutations", "0"]) == 2
     capsys.readouterr()
-    with pytest.warns(UserWarning, match="significant"):
-        assert main(["select", str(table), "--target", "label", "-k", "4", "--alpha", "0.05"]) == 0
-    selected = [row[1] for row in _rows(capsys.readouterr().out)]
+    assert main(["select", str(table), "--target", "label", "-k", "4", "--alpha", "0.05"]) == 0
+    output = capsys.readouterr()
+    selected = [row[1] for row in _rows(output.out)]
     assert set(selected) == {"x1", "colour"}  # x2 (noise) and const are not significant
+    # the selector's warning, as one plain line of the CLI's (no file, line or category)
+    assert output.err == (
+        "infoest: warning: only 2 features have a relevance significant at alpha = 0.05; "
+        "selecting those\n"
+    )
 
 
 def test_mi_in_bits_and_the_matrix_with_a_heat_map(table, tmp_path, capsys):
@@ -176,3 +181,177 @@ def test_bad_options_give_one_line_errors(table, tmp_path, capsys):
         assert _exit_code(arguments) == 2, arguments
         error = capsys.readouterr().err
         assert error.startswith("infoest: error: ") and error.count("\n") == 1, arguments
+
+
+def _lines(output: str) -> list[str]:
+    return output.splitlines()
+
+
+@pytest.fixture
+def columns():
+    """x drives the binary y; z is noise (200 rows)."""
+    rng = np.random.default_rng(2)
+    x, z = rng.standard_normal(200), rng.standard_normal(200)
+    y = (x + rng.standard_normal(200) > 0).astype(int)
+    return {"x": x, "z": z, "y": y}
+
+
+def _write(path, columns, sep, encoding="utf-8"):
+    names = list(columns)
+    rows = zip(*columns.values(), strict=True)
+    text = sep.join(names) + "\n" + "".join(sep.join(map(str, row)) + "\n" for row in rows)
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("sep", "name", "extra"),
+    [
+        (",", "comma", []),
+        ("\t", "tab", []),
+        (";", "semicolon", []),
+        ("   ", "whitespace", []),
+        ("|", "'|'", ["--sep", "|"]),
+        ("\t", "tab", ["--sep", "tab"]),
+    ],
+)
+def test_the_separator_is_read_from_the_header_and_reported(
+    tmp_path, capsys, columns, sep, name, extra
+):
+    path = _write(tmp_path / "data.txt", columns, sep)
+    assert main(["mi", str(path), "--target", "y", *extra]) == 0
+    output = capsys.readouterr()
+    how = "--sep" if extra else "read from the header line"
+    assert _lines(output.out)[0] == (f"read {path} ({name}-separated, {how}): 3 columns, 200 rows")
+    assert [row[0] for row in _rows(output.out)] == ["x", "z"] and output.err == ""
+
+
+def test_a_tsv_gives_the_same_numbers_as_the_csv(tmp_path, capsys, columns):
+    main(["mi", str(_write(tmp_path / "a.csv", columns, ",")), "--target", "y"])
+    comma = _rows(capsys.readouterr().out)
+    main(["mi", str(_write(tmp_path / "a.tsv", columns, "\t")), "--target", "y"])
+    assert _rows(capsys.readouterr().out) == comma
+
+
+def test_a_wrong_sep_names_the_single_column_and_says_what_to_do(tmp_path, capsys, columns):
+    path = _write(tmp_path / "data.tsv", columns, "\t")
+    assert main(["mi", str(path), "--target", "y", "--sep", ","]) == 2
+    error = capsys.readouterr().err
+    assert error == (
+        f"infoest: error: no column 'y' in {path}; columns: 'x\\tz\\ty'; the file was read as "
+        "one column: give --sep\n"
+    )
+    assert _exit_code(["mi", str(path), "--target", "y", "--sep", "ab"]) == 2
+    assert "expected comma, tab, semicolon" in capsys.readouterr().err
+
+
+def test_a_byte_order_mark_is_dropped(tmp_path, capsys, columns):
+    reordered = {"y": columns["y"], "x": columns["x"], "z": columns["z"]}  # the BOM on 'y'
+    path = _write(tmp_path / "excel.csv", reordered, ",", encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfy,")
+    assert main(["mi", str(path), "--target", "y"]) == 0
+    assert [row[0] for row in _rows(capsys.readouterr().out)] == ["x", "z"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (bytes(range(256)) * 4, "is not a text file (binary data in its first bytes)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not a text file"),
+        ("x,y\ncaf\xe9,1\n".encode("latin-1"), "is not UTF-8 text: byte 0xe9 on line 2"),
+        ("x,y\n1,2\n".encode("utf-16"), "is UTF-16 text; save it as UTF-8"),
+    ],
+)
+def test_binary_and_non_utf8_files_are_named_in_one_line(tmp_path, capsys, content, message):
+    path = tmp_path / "data.bin"
+    path.write_bytes(content)
+    assert main(["mi", str(path), "--target", "y"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"infoest: error: {path} ") and message in error
+    assert error.count("\n") == 1
+
+
+def test_dropna_says_how_many_rows_it_dropped(tmp_path, capsys):
+    path = tmp_path / "missing.csv"
+    rng = np.random.default_rng(1)
+    body = [f"{a},{b},{i % 2}" for i, (a, b) in enumerate(rng.standard_normal((40, 2)))]
+    path.write_text("a,b,y\n,1.0,0\n2.0,NA,1\n" + "\n".join(body) + "\n")
+    assert main(["mi", str(path), "--target", "y", "--dropna"]) == 0
+    assert _lines(capsys.readouterr().out)[0] == (
+        f"read {path} (comma-separated, read from the header line): 3 columns, 40 rows; "
+        "--dropna dropped 2 of 42 rows (missing values in a: 1, b: 1)"
+    )
+
+
+def test_the_matrix_and_the_ranking_as_csv(table, tmp_path, capsys):
+    out = tmp_path / "mi.csv"
+    assert main(["mi", str(table), "--matrix", "--target", "label", "-o", str(out)]) == 0
+    printed = _rows(capsys.readouterr().out)
+    import csv
+
+    with open(out, newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header == ["MI (nats)", "x1", "x2", "colour", "const"]
+    assert [r[0] for r in rows] == header[1:]
+    for i, (row, shown) in enumerate(zip(rows, printed, strict=True)):
+        assert row[1 + i] == "" and shown[1 + i] == ""  # the diagonal: empty
+        for j in set(range(4)) - {i}:
+            assert f"{float(row[1 + j]):.4f}" == shown[1 + j]
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_csv(out, index_col=0)
+    assert list(frame.columns) == header[1:] and frame.index.name == "MI (nats)"
+    assert np.allclose(frame.values, frame.values.T, equal_nan=True)
+    ranking = tmp_path / "ranking.csv"
+    args = ["mi", str(table), "--target", "label", "--bits", "--ci", "--output", str(ranking)]
+    assert main(args) == 0
+    assert capsys.readouterr().out.endswith(f"\nwrote {ranking}\n")
+    frame = pd.read_csv(ranking)
+    assert list(frame.columns) == [
+        "column",
+        "read as",
+        "MI with label (bits)",
+        "95% CI low",
+        "95% CI high",
+    ]
+    assert frame["column"][0] == "x1" and frame["95% CI low"][0] < frame["95% CI high"][0]
+    assert frame.set_index("column")["95% CI low"].isna().to_dict() == {
+        "x1": False,
+        "x2": False,
+        "colour": False,
+        "const": True,  # printed as "—": exactly 0, nothing to resample
+    }
+
+
+def test_method_help_lists_the_registered_names_and_bad_names_are_one_line(table, capsys):
+    from estimators._registry import methods_for
+
+    for command in ("mi", "select"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split()).replace("- ", "-")  # unwrapped
+        for name in ("auto", *methods_for("mutual_information")):
+            assert name in text
+    assert "whatever --method" in text  # select says what --method does not set
+    assert _exit_code(["mi", str(table), "--target", "label", "--method", "nope"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "unknown method 'nope'; choose from auto, " in error
+
+
+def test_select_method_sets_the_relevance_and_mim_but_not_jmi_terms(tmp_path, capsys, columns):
+    columns = {**columns, "w": columns["x"] + columns["z"]}
+    path = _write(tmp_path / "numbers.csv", columns, ",")
+
+    def selection(*extra):
+        assert main(["select", str(path), "--target", "y", "-k", "3", *extra]) == 0
+        output = capsys.readouterr().out
+        return output, _rows(output)
+
+    _, auto = selection("--criterion", "mim")
+    _, ksg = selection("--criterion", "mim", "--method", "ksg")
+    for rows in (auto, ksg):  # mim: the criterion is the relevance
+        assert all(row[2] == row[3] for row in rows)
+    assert [row[3] for row in auto] != [row[3] for row in ksg]
+    output, jmi = selection("--method", "ksg")
+    assert "note: --method ksg sets the MI with y (the first pick" in output
+    assert jmi[0][2] == jmi[0][3]  # the first pick: its relevance
+    assert "note:" not in selection()[0]

@@ -643,7 +643,13 @@ def test_critic_turning_nan_stops_training(data, bound):
     _, _, test = _split_rows(SMALL, 0.5, 0)
     # float32 sums in other orders: agreement to 1e-5 nats (see the test above)
     assert model.value_ == pytest.approx(model.estimate(data[0][test], data[1][test]), abs=1e-5)
-    assert torch.isfinite(model.critic_.poison)  # best weights from before the NaN
+    if d.constant_critic:
+        # the critic's initial weights are torch's unseeded draws: in some runs no weights
+        # before the NaN beat the constant critic on validation, which is then reported (0)
+        assert max(value for _, value in d.curve) < 0
+        assert model.value_ == 0.0
+    else:
+        assert torch.isfinite(model.critic_.poison)  # best weights from before the NaN
 
 
 def test_critic_nan_from_the_start(data):

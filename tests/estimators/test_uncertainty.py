@@ -13,7 +13,7 @@ from scipy import special
 
 import estimators
 from estimators import Estimate, _api, independence_test
-from estimators.uncertainty import _local_permutations
+from estimators.independence import _local_permutations
 from exact import gaussian as closed_form
 
 
