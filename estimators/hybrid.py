@@ -127,11 +127,8 @@ def _surrogate_correlation(blocks: list[np.ndarray], target: float) -> np.ndarra
     increasing in ``c``: ``c`` is found by bisection to meet ``target`` (the bias-corrected
     Gaussian MI; 0 gives the independent surrogate). Cost ``O(n d^2 + d^3)``."""
     widths = np.cumsum([0] + [b.shape[1] for b in blocks])
-    x, y, z = (
-        (slice(widths[i], widths[i + 1]) for i in range(3))
-        if len(blocks) == 3
-        else (slice(0, widths[1]), slice(widths[1], widths[2]), slice(widths[2], widths[2]))
-    )
+    x, y = slice(widths[0], widths[1]), slice(widths[1], widths[2])
+    z = slice(widths[2], widths[-1])  # empty for MI
     correlation = np.atleast_2d(np.corrcoef(np.hstack(blocks), rowvar=False))
     given_z = _through(correlation, x, y, z)
     partial = correlation[x, y] - given_z
