@@ -1,9 +1,10 @@
 """The one input layer every estimator family uses: samples in, checked 2-D arrays out.
 
 Public functions call :func:`as_samples` once per argument, then :func:`check_same_length`;
-continuous methods also call :func:`as_continuous`. Discrete methods turn rows into integer
-symbol codes with :func:`symbol_codes` (and combine variables with :func:`joint_codes`), so
-counting is ``np.bincount`` on codes, never a Python loop over samples.
+continuous methods get float64 numbers from :func:`estimators._reading.numeric_samples`.
+Discrete methods turn rows into integer symbol codes with :func:`symbol_codes` (and combine
+variables with :func:`joint_codes`), so counting is ``np.bincount`` on codes, never a
+Python loop over samples.
 """
 
 from __future__ import annotations
@@ -74,16 +75,6 @@ def is_discrete(samples: np.ndarray) -> bool:
     return samples.dtype.kind in _DISCRETE_KINDS
 
 
-def as_continuous(samples: np.ndarray, name: str, method: str) -> np.ndarray:
-    """Samples for a continuous estimator: float64 (bool and integer columns are cast)."""
-    if samples.dtype.kind in "OSU":
-        raise TypeError(
-            f"method {method!r} needs numeric samples; {name} has dtype {samples.dtype}. "
-            "Use a discrete method (e.g. 'plugin') for symbols"
-        )
-    return samples.astype(np.float64, copy=False)
-
-
 def check_comparable_symbols(**samples: np.ndarray) -> None:
     """Samples compared symbol by symbol must be all numbers or all strings/objects: numpy
     would otherwise turn ``1`` into ``"1"`` and merge symbols silently."""
@@ -137,15 +128,6 @@ def column_scales(x: np.ndarray) -> np.ndarray:
     magnitude = np.abs(x).max(axis=0) if len(x) else np.zeros(x.shape[1])
     _, exponent = np.frexp(magnitude)  # magnitude = m 2^exponent, 0.5 <= m < 1
     return np.where(magnitude > 0, np.ldexp(1.0, exponent - 1), 1.0)
-
-
-def power_of_two_scale(x: np.ndarray) -> float:
-    """The largest magnitude in ``x`` rounded down to a power of two (1 for zeros):
-    dividing by it is exact in floating point and the same for every column (so a k-NN
-    estimate, which depends on the metric, is unchanged), and it brings samples from 1e-300
-    to 1e300 to magnitudes near 1, where distances neither overflow nor underflow."""
-    magnitude = float(np.abs(x).max())
-    return float(np.exp2(np.floor(np.log2(magnitude)))) if magnitude > 0 else 1.0
 
 
 def standardized(x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:

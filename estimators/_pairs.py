@@ -187,7 +187,7 @@ def _ksg_pairs(
         if on_atom:
             out[t] = np.nan
             continue
-        estimate = psi[n] + n * psi[k] / n
+        estimate = psi[n] + psi[k]
         for side in range(2):
             c = a if side == 0 else b
             s = sorted_ids[c]
