@@ -27,7 +27,6 @@ once, then each task gets a block.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import math
 import os
 import sys
@@ -313,8 +312,8 @@ class ColumnPairs:
         va = self.heads[first][pair] + step % self.counts[first][pair]
         vb = self.heads[second][pair] + step % self.counts[second][pair]
         estimates = ksg_pairs(self.packed, va, vb, self.k)
-        bounds = np.concatenate(([0], np.cumsum(rounds)))
-        return np.array([float(np.mean(estimates[lo:hi])) for lo, hi in itertools.pairwise(bounds)])
+        starts = np.concatenate(([0], np.cumsum(rounds)[:-1]))
+        return np.add.reduceat(estimates, starts) / rounds
 
 
 def matrix_block(state: ColumnPairs, rows: tuple[int, int]) -> np.ndarray:
