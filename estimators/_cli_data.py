@@ -40,7 +40,13 @@ from ._api import auto_method, mutual_information
 from ._inputs import as_samples
 from ._reading import KINDS, read_sample
 from ._registry import methods_for
-from .selection import CRITERIA, MutualInfoSelector, mutual_info_matrix, mutual_info_scores
+from .selection import (
+    CRITERIA,
+    SELECTOR_NEIGHBORS,
+    MutualInfoSelector,
+    mutual_info_matrix,
+    mutual_info_scores,
+)
 from .uncertainty import independence_test
 
 MISSING = {"", "na", "nan", "null", "none", "n/a"}
@@ -74,7 +80,7 @@ def add_data_commands(commands) -> None:
         help="mutual information of a CSV's columns with a target (or pairwise)",
         description="MI of each column with --target, highest first; --matrix: pairwise MI.",
     )
-    _add_data_options(mi, target_required=False, method_help=_MI_METHOD)
+    _add_data_options(mi, target_required=False, method_help=_MI_METHOD, neighbors=3)
     mi.add_argument("--matrix", action="store_true", help="the pairwise MI of the columns")
     mi.add_argument("--plot", type=Path, help="with --matrix: write a heat map PNG here")
     mi.add_argument("--ci", action="store_true", help="a 95%% bootstrap interval per column")
@@ -88,7 +94,9 @@ def add_data_commands(commands) -> None:
         help="select features of a CSV by mutual information",
         description="Greedy selection of -k columns for --target (Brown et al. 2012).",
     )
-    _add_data_options(select, target_required=True, method_help=_SELECT_METHOD)
+    _add_data_options(
+        select, target_required=True, method_help=_SELECT_METHOD, neighbors=SELECTOR_NEIGHBORS
+    )
     select.add_argument("-k", type=int, default=5, help="columns to select (default 5)")
     select.add_argument("--criterion", choices=CRITERIA, default="jmi", help="default: jmi")
     select.add_argument(
@@ -115,7 +123,7 @@ def _method(text: str) -> str:
     return text
 
 
-def _add_data_options(command, *, target_required: bool, method_help: str) -> None:
+def _add_data_options(command, *, target_required: bool, method_help: str, neighbors: int) -> None:
     command.add_argument(
         "file",
         type=Path,
@@ -131,7 +139,9 @@ def _add_data_options(command, *, target_required: bool, method_help: str) -> No
         help=f"{method_help}: auto (default: picked per pair from the columns' readings) or "
         f"one of {', '.join(methods_for('mutual_information'))}",
     )
-    command.add_argument("--neighbors", type=int, default=3, help="k of k-NN (default 3)")
+    command.add_argument(
+        "--neighbors", type=int, default=neighbors, help=f"k of k-NN (default {neighbors})"
+    )
     command.add_argument("--bits", action="store_true", help="bits instead of nats")
     command.add_argument(
         "--dropna",

@@ -63,13 +63,16 @@ class BinnedSelector(SelectorMixin, BaseEstimator):
         return self.selector_.get_support()
 
 
-def selectors(k: int, n_dithers: int | None = None, column_kinds: str = "auto") -> dict:
+def selectors(
+    k: int, n_dithers: int | None = None, column_kinds: str = "auto", n_neighbors=None
+) -> dict:
     found = {
         "SelectKBest(mutual_info_classif)": SelectKBest(
             lambda X, y: mutual_info_classif(X, y, random_state=0), k=k
         )
     }
-    ours = {"column_kinds": column_kinds} | ({} if n_dithers is None else {"n_dithers": n_dithers})
+    given = {"n_dithers": n_dithers, "n_neighbors": n_neighbors}
+    ours = {"column_kinds": column_kinds} | {o: v for o, v in given.items() if v is not None}
     for criterion in CRITERIA:
         found[criterion] = MutualInfoSelector(k, criterion, random_state=0, **ours)
     for criterion in ("jmi", "cmim"):
@@ -81,18 +84,18 @@ def cross_validated(selector, X, y, seed: int) -> tuple[float, float]:
     """(mean accuracy, mean seconds of one selection) over the 5 folds of one split."""
     accuracies, seconds = [], []
     for train, test in StratifiedKFold(5, shuffle=True, random_state=seed).split(X, y):
-        model = make_pipeline(clone(selector), StandardScaler(), LogisticRegression(max_iter=5000))
         start = time.perf_counter()
-        model[0].fit(X[train], y[train])
+        fitted = clone(selector).fit(X[train], y[train])
         seconds.append(time.perf_counter() - start)
-        model.fit(X[train], y[train])
-        accuracies.append(model.score(X[test], y[test]))
+        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))
+        model.fit(fitted.transform(X[train]), y[train])
+        accuracies.append(model.score(fitted.transform(X[test]), y[test]))
     return float(np.mean(accuracies)), float(np.mean(seconds))
 
 
 def rows(datasets: list[str], ks: list[int], repeats: int = 1, **ours):
     """``(data set, k, {selector: (accuracy per repeat, mean seconds)})`` per row; ``ours``:
-    options of our selectors (``n_dithers``, ``column_kinds``)."""
+    options of our selectors (``n_dithers``, ``column_kinds``, ``n_neighbors``)."""
     for name in datasets:
         X, y = DATASETS[name](return_X_y=True)
         for k in ks:
@@ -131,6 +134,9 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--column-kinds", default="auto", help="column_kinds of ours (e.g. symbols)"
     )
+    parser.add_argument(
+        "--neighbors", type=int, default=None, help="n_neighbors of ours (default: the selector's)"
+    )
     args = parser.parse_args(argv)
     names = list(selectors(1))
     lines = [
@@ -143,13 +149,19 @@ def main(argv=None) -> None:
     ]
     print("\n".join(lines), flush=True)
     ks = [int(v) for v in args.k.split(",")]
-    ours = {"n_dithers": args.dithers, "column_kinds": args.column_kinds}
+    ours = {
+        "n_dithers": args.dithers,
+        "column_kinds": args.column_kinds,
+        "n_neighbors": args.neighbors,
+    }
     for data, k, found in rows(args.datasets.split(","), ks, args.repeats, **ours):
         lines.append(_row(data, k, found))
         print(lines[-1], flush=True)
     options = "" if args.dithers is None else f" --dithers {args.dithers}"
     if args.column_kinds != "auto":
         options += f" --column-kinds {args.column_kinds}"
+    if args.neighbors is not None:
+        options += f" --neighbors {args.neighbors}"
     path = RESULTS.with_stem(RESULTS.stem + options.replace(" --", "-").replace(" ", "-"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(

@@ -21,7 +21,10 @@ information about y.
 ``--sweep`` asks whether that is particular to this configuration: 16 of them (3 or 5
 redundant columns, 0 or 4 repeated, 2 or 3 classes, 1 or 2 clusters per class; always 5
 informative and 8 noise columns), the same count per selector, one row each (written to
-``experiments/results/selection_recovery_sweep.md``).
+``experiments/results/selection_recovery_sweep.md``). ``--levels L`` quantizes every column
+to ``L`` equal steps over its range (rounded values, as in digits' pixels) and
+``--neighbors K`` (also without ``--sweep``) sets the ``n_neighbors`` of our selectors;
+either adds a suffix to the file written.
 """
 
 from __future__ import annotations
@@ -83,43 +86,54 @@ def problem(seed: int, n: int, config: Config = Config()):
     )
 
 
-def selectors(seed: int) -> dict:
+def selectors(seed: int, n_neighbors: int | None = None) -> dict:
+    ours = {"random_state": seed} | ({} if n_neighbors is None else {"n_neighbors": n_neighbors})
     return {
         "SelectKBest(mutual_info_classif)": SelectKBest(
             lambda X, y: mutual_info_classif(X, y, random_state=seed), k=K
         ),
-        "MutualInfoSelector jmi": MutualInfoSelector(K, "jmi", random_state=seed),
-        "MutualInfoSelector mrmr": MutualInfoSelector(K, "mrmr", random_state=seed),
-        "MutualInfoSelector mrmr, alpha=0.01": MutualInfoSelector(
-            K, "mrmr", alpha=0.01, random_state=seed
-        ),
-        "MutualInfoSelector cmim": MutualInfoSelector(K, "cmim", random_state=seed),
-        "MutualInfoSelector mim": MutualInfoSelector(K, "mim", random_state=seed),
+        "MutualInfoSelector jmi": MutualInfoSelector(K, "jmi", **ours),
+        "MutualInfoSelector mrmr": MutualInfoSelector(K, "mrmr", **ours),
+        "MutualInfoSelector mrmr, alpha=0.01": MutualInfoSelector(K, "mrmr", alpha=0.01, **ours),
+        "MutualInfoSelector cmim": MutualInfoSelector(K, "cmim", **ours),
+        "MutualInfoSelector mim": MutualInfoSelector(K, "mim", **ours),
     }
 
 
-def recovered(selector, X, y, useful_columns: int) -> tuple[int, int, float]:
-    """(informative directions spanned, noise columns chosen, seconds)."""
+def quantized(X: np.ndarray, levels: int | None) -> np.ndarray:
+    """Each column rounded to ``levels`` equal steps over its range (None: ``X``)."""
+    if levels is None:
+        return X
+    low, high = X.min(axis=0), X.max(axis=0)
+    return np.round((X - low) / (high - low) * (levels - 1))
+
+
+def recovered(selector, X, y, useful_columns: int, levels=None) -> tuple[int, int, float]:
+    """(informative directions spanned, noise columns chosen, seconds); with ``levels`` the
+    selector sees the columns :func:`quantized`, the directions are those of the originals
+    (a rounded combination of columns would count as a new direction)."""
     start = time.perf_counter()
     with warnings.catch_warnings():
         # with alpha, fewer than k columns may be significant: the count shows it
         warnings.filterwarnings("ignore", "only .* have a relevance significant")
-        chosen = np.flatnonzero(selector.fit(X, y).get_support())
+        chosen = np.flatnonzero(selector.fit(quantized(X, levels), y).get_support())
     elapsed = time.perf_counter() - start
     useful = chosen[chosen < useful_columns]
     rank = int(np.linalg.matrix_rank(X[:, useful])) if useful.size else 0
     return rank, int((chosen >= useful_columns).sum()), elapsed
 
 
-def study(seeds: range, n: int, config: Config = Config()) -> tuple[dict, dict, dict]:
+def study(
+    seeds: range, n: int, config: Config = Config(), levels=None, n_neighbors=None
+) -> tuple[dict, dict, dict]:
     """Per selector, per seed: (directions recovered, noise columns chosen, seconds)."""
     found: dict[str, list[int]] = {}
     noise: dict[str, list[int]] = {}
     seconds: dict[str, list[float]] = {}
     for seed in seeds:
         X, y = problem(seed, n, config)
-        for name, selector in selectors(seed).items():
-            rank, noisy, elapsed = recovered(selector, X, y, config.useful)
+        for name, selector in selectors(seed, n_neighbors).items():
+            rank, noisy, elapsed = recovered(selector, X, y, config.useful, levels)
             found.setdefault(name, []).append(rank)
             noise.setdefault(name, []).append(noisy)
             seconds.setdefault(name, []).append(elapsed)
@@ -132,8 +146,8 @@ def _record(counts: list[int], baseline: np.ndarray) -> str:
     return f"{(c > baseline).sum()} / {(c == baseline).sum()} / {(c < baseline).sum()}"
 
 
-def table(seeds: range, n: int) -> tuple[str, dict]:
-    found, noise, seconds = study(seeds, n)
+def table(seeds: range, n: int, n_neighbors=None) -> tuple[str, dict]:
+    found, noise, seconds = study(seeds, n, n_neighbors=n_neighbors)
     baseline = np.array(found["SelectKBest(mutual_info_classif)"])
     lines = [
         f"k = {K} of {Config().useful + NOISE} columns ({Config().describe()}), n = {n}, "
@@ -152,11 +166,11 @@ def table(seeds: range, n: int) -> tuple[str, dict]:
     return "\n".join(lines), found
 
 
-def sweep_rows(seeds: range, n: int):
+def sweep_rows(seeds: range, n: int, levels=None, n_neighbors=None):
     """One markdown row per configuration of :data:`SWEEP`: each selector's mean directions
     and its win / tie / loss record against SelectKBest."""
     for config in SWEEP:
-        found, noise, _ = study(seeds, n, config)
+        found, noise, _ = study(seeds, n, config, levels, n_neighbors)
         baseline = np.array(found["SelectKBest(mutual_info_classif)"])
         cells = [
             f"{np.mean(c):.1f} ({_record(c, baseline)}; noise {np.mean(noise[name]):.1f})"
@@ -174,24 +188,42 @@ def main(argv=None) -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--sweep", action="store_true", help="16 configurations, one row each")
+    parser.add_argument("--levels", type=int, help="--sweep: quantize columns to L levels")
+    parser.add_argument("--neighbors", type=int, help="n_neighbors of ours")
     args = parser.parse_args(argv)
     if args.sweep:
-        _sweep(range(args.seeds), args.n)
+        _sweep(range(args.seeds), args.n, args.levels, args.neighbors)
         return
-    text, _ = table(range(args.seeds), args.n)
+    text, _ = table(range(args.seeds), args.n, args.neighbors)
     print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        f"`python -m experiments.selection_recovery --seeds {args.seeds} --n {args.n}`\n\n"
-        + text
-        + "\n"
+    options = _options(None, args.neighbors)
+    _write(
+        _suffixed(RESULTS, options),
+        f"`python -m experiments.selection_recovery --seeds {args.seeds} --n {args.n}"
+        f"{options}`\n\n{text}\n",
     )
 
 
-def _sweep(seeds: range, n: int) -> None:
+def _options(levels, n_neighbors) -> str:
+    given = {"levels": levels, "neighbors": n_neighbors}
+    return "".join(f" --{o} {v}" for o, v in given.items() if v is not None)
+
+
+def _suffixed(path: Path, options: str) -> Path:
+    """The results file of a run with ``options`` (none: ``path`` itself)."""
+    return path.with_stem(path.stem + options.replace(" --", "-").replace(" ", "-"))
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def _sweep(seeds: range, n: int, levels=None, n_neighbors=None) -> None:
     names = list(selectors(0))
+    options = _options(levels, n_neighbors)
     lines = [
-        f"`python -m experiments.selection_recovery --sweep --seeds {len(seeds)} --n {n}`",
+        f"`python -m experiments.selection_recovery --sweep --seeds {len(seeds)} --n {n}{options}`",
         "",
         f"k = {K}; {INFORMATIVE} informative and {NOISE} noise columns in each; cells: "
         "informative directions in the top 5 (mean over seeds), win / tie / loss against "
@@ -201,11 +233,10 @@ def _sweep(seeds: range, n: int) -> None:
         "|---|---|---|---|" + "---|" * len(names),
     ]
     print("\n".join(lines), flush=True)
-    for row in sweep_rows(seeds, n):
+    for row in sweep_rows(seeds, n, levels, n_neighbors):
         lines.append(row)
         print(row, flush=True)
-    SWEEP_RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    SWEEP_RESULTS.write_text("\n".join(lines) + "\n")
+    _write(_suffixed(SWEEP_RESULTS, options), "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

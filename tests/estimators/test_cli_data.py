@@ -127,6 +127,29 @@ def test_select_prints_the_selection_in_order(table, capsys):
     assert [r[0] for r in rows] == ["1", "2"]
 
 
+def test_select_uses_the_selectors_k_and_mi_the_scores_k(table, capsys):
+    # select's default --neighbors is MutualInfoSelector's (8), mi's is scikit-learn's 3:
+    # the 'MI with' column of each equals the library function at that k
+    import pandas as pd
+
+    from estimators.selection import SELECTOR_NEIGHBORS, mutual_info_scores
+
+    frame = pd.read_csv(table)
+    x1_at = {
+        k: mutual_info_scores(frame[["x1"]], frame["label"], n_neighbors=k, random_state=0)[0]
+        for k in (3, SELECTOR_NEIGHBORS)
+    }
+    # the two k differ by more than the 4-decimal rounding of the printed numbers can hide
+    assert abs(x1_at[3] - x1_at[SELECTOR_NEIGHBORS]) > 2e-4
+    assert main(["select", str(table), "--target", "label", "-k", "1"]) == 0
+    assert float(_rows(capsys.readouterr().out)[0][3]) == pytest.approx(
+        x1_at[SELECTOR_NEIGHBORS], abs=5e-5
+    )
+    assert main(["mi", str(table), "--target", "label"]) == 0
+    rows = {row[0]: float(row[2]) for row in _rows(capsys.readouterr().out)}
+    assert rows["x1"] == pytest.approx(x1_at[3], abs=5e-5)
+
+
 def test_dropna_drops_incomplete_rows(tmp_path, capsys):
     path = tmp_path / "missing.csv"
     rng = np.random.default_rng(1)
