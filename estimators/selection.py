@@ -113,7 +113,9 @@ __all__ = [
 
 #: the greedy criteria of :class:`MutualInfoSelector`
 CRITERIA = ("mim", "mifs", "mrmr", "jmi", "cmim", "disr")
-SELECTOR_NEIGHBORS = 8  # MutualInfoSelector's k: a ranking gains from the lower variance
+#: :class:`MutualInfoSelector`'s default ``n_neighbors``: a ranking gains from the lower
+#: variance of a larger k (the scores' functions keep scikit-learn's 3)
+SELECTOR_NEIGHBORS = 8
 _KNN_METHODS = ("ksg", "ross", "mixed")
 
 
