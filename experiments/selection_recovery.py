@@ -23,8 +23,8 @@ redundant columns, 0 or 4 repeated, 2 or 3 classes, 1 or 2 clusters per class; a
 informative and 8 noise columns), the same count per selector, one row each (written to
 ``experiments/results/selection_recovery_sweep.md``). ``--levels L`` quantizes every column
 to ``L`` equal steps over its range (rounded values, as in digits' pixels) and
-``--neighbors K`` (also without ``--sweep``) sets the ``n_neighbors`` of our selectors;
-either adds a suffix to the file written.
+``--neighbors K`` sets the ``n_neighbors`` of our selectors (both also without
+``--sweep``); either adds a suffix to the file written.
 """
 
 from __future__ import annotations
@@ -104,8 +104,8 @@ def quantized(X: np.ndarray, levels: int | None) -> np.ndarray:
     """Each column rounded to ``levels`` equal steps over its range (None: ``X``)."""
     if levels is None:
         return X
-    low, high = X.min(axis=0), X.max(axis=0)
-    return np.round((X - low) / (high - low) * (levels - 1))
+    low, span = X.min(axis=0), np.ptp(X, axis=0)
+    return np.round((X - low) / np.where(span > 0, span, 1.0) * (levels - 1))
 
 
 def recovered(selector, X, y, useful_columns: int, levels=None) -> tuple[int, int, float]:
@@ -146,8 +146,8 @@ def _record(counts: list[int], baseline: np.ndarray) -> str:
     return f"{(c > baseline).sum()} / {(c == baseline).sum()} / {(c < baseline).sum()}"
 
 
-def table(seeds: range, n: int, n_neighbors=None) -> tuple[str, dict]:
-    found, noise, seconds = study(seeds, n, n_neighbors=n_neighbors)
+def table(seeds: range, n: int, levels=None, n_neighbors=None) -> tuple[str, dict]:
+    found, noise, seconds = study(seeds, n, Config(), levels, n_neighbors)
     baseline = np.array(found["SelectKBest(mutual_info_classif)"])
     lines = [
         f"k = {K} of {Config().useful + NOISE} columns ({Config().describe()}), n = {n}, "
@@ -188,15 +188,15 @@ def main(argv=None) -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--sweep", action="store_true", help="16 configurations, one row each")
-    parser.add_argument("--levels", type=int, help="--sweep: quantize columns to L levels")
+    parser.add_argument("--levels", type=int, help="quantize every column to L levels")
     parser.add_argument("--neighbors", type=int, help="n_neighbors of ours")
     args = parser.parse_args(argv)
     if args.sweep:
         _sweep(range(args.seeds), args.n, args.levels, args.neighbors)
         return
-    text, _ = table(range(args.seeds), args.n, args.neighbors)
+    text, _ = table(range(args.seeds), args.n, args.levels, args.neighbors)
     print(text)
-    options = _options(None, args.neighbors)
+    options = _options(args.levels, args.neighbors)
     _write(
         _suffixed(RESULTS, options),
         f"`python -m experiments.selection_recovery --seeds {args.seeds} --n {args.n}"
