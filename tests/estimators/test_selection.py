@@ -15,7 +15,12 @@ from sklearn.utils.estimator_checks import check_estimator
 
 import estimators
 from estimators import knn
-from estimators.selection import MutualInfoSelector, mutual_info_matrix, mutual_info_scores
+from estimators.selection import (
+    SELECTOR_NEIGHBORS,
+    MutualInfoSelector,
+    mutual_info_matrix,
+    mutual_info_scores,
+)
 
 pd = pytest.importorskip("pandas")
 
@@ -319,7 +324,10 @@ def test_in_a_pipeline_and_grid_search_with_pandas_names():
     assert sorted(selector.ranking_) == list(range(1, 7))
     assert selector.ranking_[selector.selected_[0]] == 1
     # the selector's relevance is mutual_info_scores' at the selector's k (8, not 3)
-    assert np.allclose(selector.scores_, mutual_info_scores(frame, classes, n_neighbors=8))
+    assert selector.n_neighbors == SELECTOR_NEIGHBORS
+    assert np.allclose(
+        selector.scores_, mutual_info_scores(frame, classes, n_neighbors=SELECTOR_NEIGHBORS)
+    )
     assert not np.allclose(selector.scores_, mutual_info_scores(frame, classes))
     search = GridSearchCV(
         make_pipeline(MutualInfoSelector(), LogisticRegression()),
